@@ -1,0 +1,30 @@
+package io.quotient.decision;
+
+import java.util.Locale;
+
+/** Why a request was denied. */
+public enum DenialReason {
+  /** An item would go past its hard limit, bonus grants included. */
+  QUOTA_EXCEEDED,
+  /** An item would go past its burst rate. */
+  RATE_LIMITED,
+  /** An item's metric is not in the subject's plan. */
+  METRIC_NOT_IN_PLAN,
+  /** The subject does not exist and no default plan is configured. */
+  UNKNOWN_SUBJECT;
+
+  /** The wire name, such as {@code quota_exceeded}. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Parses a wire name; null when there is none by that name. */
+  public static DenialReason fromWireName(String name) {
+    for (DenialReason reason : values()) {
+      if (reason.wireName().equals(name)) {
+        return reason;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Events: the audit trail. Every consume decision (granted or denied), refund, reservation change,
+ * grant, reset and plan change is written in the same transaction as the change it records.
+ */
+package io.quotient.event;

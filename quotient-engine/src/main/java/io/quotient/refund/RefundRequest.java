@@ -1,0 +1,55 @@
+package io.quotient.refund;
+
+import io.quotient.InvalidArgumentException;
+import io.quotient.Names;
+import io.quotient.decision.ConsumeRequest;
+
+/**
+ * A refund of an earlier consume, named either by its event id or by the subject and idempotency
+ * key it was made with.
+ *
+ * @param eventId the consume's event id, or null
+ * @param scope the caller that made the consume (idempotency keys are scoped to it)
+ * @param subject the subject, with {@code idempotencyKey}
+ * @param idempotencyKey the consume's idempotency key, or null
+ * @param amount how much to give back; null for everything not yet refunded. Only for a
+ *     single-item consume.
+ */
+public record RefundRequest(Long eventId, String scope, String subject, String idempotencyKey, Long amount) {
+  public RefundRequest {
+    InvalidArgumentException.require(
+        (eventId != null) != (idempotencyKey != null),
+        "eventId",
+        "give either eventId or subject and idempotencyKey");
+    if (eventId != null) {
+      InvalidArgumentException.require(eventId > 0, "eventId", "must be a consume event id");
+    } else {
+      Names.requireId(subject, "subject");
+      Names.requireId(idempotencyKey, "idempotencyKey");
+    }
+    if (amount != null) {
+      Names.requireAmount(amount, "amount");
+    }
+    scope = scope == null ? ConsumeRequest.DEFAULT_SCOPE : scope;
+  }
+
+  /** Refund everything left of the consume recorded as {@code eventId}. */
+  public static RefundRequest ofEvent(long eventId) {
+    return new RefundRequest(eventId, null, null, null, null);
+  }
+
+  /** Refund everything left of the consume made with {@code idempotencyKey}. */
+  public static RefundRequest ofIdempotencyKey(String subject, String idempotencyKey) {
+    return new RefundRequest(null, null, subject, idempotencyKey, null);
+  }
+
+  /** The same refund, of {@code value} units only. */
+  public RefundRequest withAmount(long value) {
+    return new RefundRequest(eventId, scope, subject, idempotencyKey, value);
+  }
+
+  /** The same refund, asked for by another caller. */
+  public RefundRequest withScope(String value) {
+    return new RefundRequest(eventId, value, subject, idempotencyKey, amount);
+  }
+}

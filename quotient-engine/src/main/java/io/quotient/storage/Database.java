@@ -1,0 +1,189 @@
+package io.quotient.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.quotient.InvalidArgumentException;
+import io.quotient.StorageException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The PostgreSQL database Quotient runs on: a pooled {@link DataSource} on an external server or
+ * on an embedded one this object starts and stops. Opening it brings the schema up to date.
+ *
+ * <p>Thread-safe. Close it after the engine that uses it.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource pool;
+  private final EmbeddedPostgres embedded;
+  private final String schema;
+
+  private Database(HikariDataSource pool, EmbeddedPostgres embedded, String schema) {
+    this.pool = pool;
+    this.embedded = embedded;
+    this.schema = schema;
+  }
+
+  /**
+   * Starts an embedded PostgreSQL whose data lives in {@code dataDirectory} (created when missing,
+   * kept across restarts) and opens it.
+   */
+  public static Database embedded(Path dataDirectory, int poolSize) {
+    try {
+      Path pgData = dataDirectory.resolve("postgres");
+      Files.createDirectories(pgData);
+      EmbeddedPostgres postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(pgData)
+              .setCleanDataDirectory(false)
+              .setServerConfig("synchronous_commit", "on")
+              .setServerConfig("max_connections", "200")
+              .start();
+      try {
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        return open(url, "postgres", null, null, poolSize, postgres);
+      } catch (RuntimeException e) {
+        postgres.close();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new StorageException("could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens an external PostgreSQL. {@code url} is either {@code jdbc:postgresql://host:port/db?…}
+   * or {@code postgresql://user:pass@host:port/db}. When {@code schema} is not null every table
+   * lives in that schema (created when missing), so that several deployments or test runs can
+   * share one database.
+   */
+  public static Database external(String url, String schema, int poolSize) {
+    JdbcUrl jdbc = JdbcUrl.parse(url);
+    return open(jdbc.url(), jdbc.user(), jdbc.password(), schema, poolSize, null);
+  }
+
+  private static Database open(
+      String url, String user, String password, String schema, int poolSize, EmbeddedPostgres embedded) {
+    InvalidArgumentException.require(poolSize >= 2, "poolSize", "must be at least 2");
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (user != null) {
+      config.setUsername(user);
+    }
+    if (password != null) {
+      config.setPassword(password);
+    }
+    if (schema != null) {
+      config.setSchema(schema);
+    }
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("quotient");
+    config.setConnectionTimeout(10_000);
+    config.setInitializationFailTimeout(10_000);
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    config.addDataSourceProperty("ApplicationName", "quotient");
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new StorageException("could not connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+    }
+    try {
+      Flyway.configure()
+          .dataSource(pool)
+          .schemas(schema == null ? new String[0] : new String[] {schema})
+          .createSchemas(true)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new StorageException("could not migrate the schema: " + rootMessage(e), e);
+    }
+    return new Database(pool, embedded, schema);
+  }
+
+  /** The pooled data source. */
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** The schema the tables live in, or null for the connection's default. */
+  public String schema() {
+    return schema;
+  }
+
+  /** True when this object started the PostgreSQL it uses. */
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        throw new StorageException("could not stop the embedded PostgreSQL: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+
+  /**
+   * A PostgreSQL URL in JDBC form with its credentials apart.
+   *
+   * @param url the {@code jdbc:postgresql:} URL
+   * @param user the user, or null to take the driver's default
+   * @param password the password, or null
+   */
+  public record JdbcUrl(String url, String user, String password) {
+    /**
+     * Parses {@code jdbc:postgresql://…} (kept as is) or {@code postgresql://user:pass@host:port/db}
+     * (also {@code postgres://}); refuses anything else naming the {@code url} field.
+     */
+    public static JdbcUrl parse(String url) {
+      InvalidArgumentException.require(url != null && !url.isBlank(), "url", "is required");
+      if (url.startsWith("jdbc:postgresql:")) {
+        return new JdbcUrl(url, null, null);
+      }
+      InvalidArgumentException.require(
+          url.startsWith("postgresql://") || url.startsWith("postgres://"),
+          "url",
+          "must start with jdbc:postgresql:, postgresql:// or postgres://");
+      try {
+        URI uri = new URI(url);
+        InvalidArgumentException.require(uri.getHost() != null, "url", "has no host");
+        String user = null;
+        String password = null;
+        if (uri.getRawUserInfo() != null) {
+          String[] parts = uri.getRawUserInfo().split(":", 2);
+          user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+          password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : null;
+        }
+        String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/postgres" : uri.getRawPath();
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return new JdbcUrl("jdbc:postgresql://" + uri.getHost() + port + path + query, user, password);
+      } catch (URISyntaxException e) {
+        throw new InvalidArgumentException("url", "is not a valid URL: " + e.getMessage());
+      }
+    }
+  }
+}
