@@ -5,6 +5,7 @@ import io.quotient.engine.Quotient;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
+import io.quotient.server.auth.CredentialTables;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.config.ServerConfig;
 import io.quotient.server.metrics.ServerMetrics;
@@ -75,7 +76,7 @@ public final class QuotientServer implements AutoCloseable {
     Quotient engine = null;
     ServerMetrics metrics = null;
     try {
-      ServerSchema.migrate(database.dataSource(), database.schema());
+      CredentialTables.migrate(database.dataSource(), database.schema());
       engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan()).build();
       PlanInstaller.install(engine, config.plansFile());
       ApiKeys keys = new ApiKeys(database.dataSource(), clock);

@@ -87,7 +87,7 @@ public final class SubjectTokens {
   }
 
   /** The subject a token reads, when its signature is right and it has not expired. */
-  Optional<Credential.SubjectToken> verify(String token) {
+  public Optional<Credential.SubjectToken> verify(String token) {
     if (!token.startsWith(TOKEN_PREFIX)) {
       return Optional.empty();
     }

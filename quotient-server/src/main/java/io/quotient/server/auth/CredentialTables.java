@@ -1,4 +1,4 @@
-package io.quotient.server;
+package io.quotient.server.auth;
 
 import io.quotient.StorageException;
 import javax.sql.DataSource;
@@ -8,10 +8,11 @@ import org.flywaydb.core.Flyway;
  * The server's own tables (API keys, shared secrets), migrated from {@code classpath:db/server}
  * with a history table of their own, {@code flyway_server_history}, beside the engine's.
  */
-final class ServerSchema {
-  private ServerSchema() {}
+public final class CredentialTables {
+  private CredentialTables() {}
 
-  static void migrate(DataSource dataSource, String schema) {
+  /** Brings the server's tables in {@code schema} (null: the default) up to date. */
+  public static void migrate(DataSource dataSource, String schema) {
     try {
       Flyway.configure()
           .dataSource(dataSource)
