@@ -303,26 +303,26 @@ public final class Api {
 
   private void commit(Context ctx) {
     String id = reservationId(ctx);
-    Body body = body(ctx, false).only(Set.of("items"));
+    Body body = body(ctx, false).only(Set.of("amounts"));
     Map<String, Long> actual = null;
-    if (body.present("items")) {
+    Body amounts = body.optObject("amounts");
+    if (amounts != null) {
       actual = new LinkedHashMap<>();
-      for (Body item : body.objects("items")) {
-        item.only(Set.of("metric", "amount"));
-        String metric = item.string("metric");
-        Body.within(item.path(), () -> Names.requireName(metric, "metric"));
-        if (actual.put(metric, item.wholeNumber("amount", 0, false)) != null) {
-          throw ProblemException.invalid(item.field("metric"), "'" + metric + "' appears twice");
+      for (String metric : amounts.fieldNames()) {
+        if (!Names.METRIC.matcher(metric).matches()) {
+          throw ProblemException.invalid(amounts.field(metric), "is not a metric name: must match [a-z0-9_.-]{1,64}");
         }
+        actual.put(metric, amounts.wholeNumber(metric, 0, false));
       }
     }
-    settle(ctx, engine.commit(id, actual));
+    Map<String, Long> a = actual;
+    settle(ctx, Body.within("", () -> engine.commit(id, a, scope(ctx))));
   }
 
   private void release(Context ctx) {
     String id = reservationId(ctx);
     body(ctx, false).only(Set.of());
-    settle(ctx, engine.release(id));
+    settle(ctx, engine.release(id, scope(ctx)));
   }
 
   private void settle(Context ctx, ReservationResult result) {

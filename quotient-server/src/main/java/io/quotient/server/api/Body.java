@@ -106,6 +106,13 @@ final class Body {
     return node.has(name);
   }
 
+  /** The names of this object's fields, in order. */
+  List<String> fieldNames() {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   /** True when the field is a JSON string. */
   boolean isString(String name) {
     JsonNode value = node.get(name);
