@@ -9,6 +9,7 @@ import io.quotient.server.auth.CredentialTables;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.config.ServerConfig;
 import io.quotient.server.metrics.ServerMetrics;
+import io.quotient.server.problem.JettyErrors;
 import io.quotient.server.problem.Problem;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.server.problem.ProblemMapper;
@@ -94,6 +95,8 @@ public final class QuotientServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         // The API reads bodies itself, with its own limit and a problem answer past it.
         cfg.http.maxRequestSize = config.maxBodyBytes() + 1L;
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+        cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
         cfg.events.handlerAdded(h -> {
           if (h.getHttpMethod().isHttpMethod()) {
             routes.add(h.getHttpMethod().name() + " " + h.getPath());

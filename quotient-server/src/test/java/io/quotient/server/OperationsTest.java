@@ -70,6 +70,18 @@ class OperationsTest {
   }
 
   @Test
+  void a_malformed_uri_refused_by_jetty_is_a_problem_too() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+      socket.getOutputStream().write(("GET /v1/subjects/%ZZ/usage HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+      assertThat(answer).contains("urn:quotient:problem:bad-request");
+    }
+  }
+
+  @Test
   void an_unknown_route_is_a_problem() {
     TestServer.Response r = server.get("/v2/consume", TestServer.ADMIN_KEY);
     assertThat(r.status()).isEqualTo(404);
