@@ -153,7 +153,7 @@ class ConcurrencyTest {
       query(c, "SELECT subject, sum(used) FROM counters WHERE subject LIKE ? GROUP BY subject", pattern, totals, 0);
       query(
           c,
-          "SELECT e.subject, sum(x.amount) FROM events e CROSS JOIN LATERAL jsonb_to_recordset(e.items) AS x(amount bigint)"
+          "SELECT e.subject, sum(x.amount) FROM events e CROSS JOIN LATERAL json_to_recordset(e.items) AS x(amount bigint)"
               + " WHERE e.subject LIKE ? AND e.type = 'consume' AND e.allowed GROUP BY e.subject",
           pattern, totals, 1);
       query(
