@@ -78,12 +78,13 @@ public final class QuotientServer implements AutoCloseable {
     ServerMetrics metrics = null;
     try {
       CredentialTables.migrate(database.dataSource(), database.schema());
-      engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan()).build();
+      metrics = new ServerMetrics();
+      engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
+          .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
       ApiKeys keys = new ApiKeys(database.dataSource(), clock);
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
-      metrics = new ServerMetrics();
       Drain drain = new Drain();
       Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);

@@ -46,7 +46,9 @@ class OperationsTest {
         .contains("quotient_decisions_total{operation=\"consume\",outcome=\"allowed\"} 1")
         .contains("quotient_decisions_total{operation=\"consume\",outcome=\"quota_exceeded\"} 1")
         .contains("quotient_batch_requests_count 1")
-        .contains("quotient_decision_seconds_count{operation=\"consume\"} 2");
+        .contains("quotient_decision_seconds_count{operation=\"consume\"} 2")
+        .containsPattern("quotient_writer_batch_requests_sum [1-9]")
+        .containsPattern("quotient_writer_commit_seconds_count [1-9]");
   }
 
   @Test
