@@ -43,30 +43,46 @@ final class Events {
       String metadata,
       String detail) {}
 
-  /** The JSON of decided items, in request order. */
+  /**
+   * The JSON of decided items, in request order. Counts that are zero and values that are null
+   * are left out (PostgreSQL reads a missing key as null, which reads back as the same value):
+   * events are the bulk of what a batch writes, so their size is worth keeping small.
+   */
   static String items(List<ItemDecision> items) {
     Json json = new Json().beginArray();
     for (int i = 0; i < items.size(); i++) {
       ItemDecision item = items.get(i);
-      json.element()
-          .beginObject()
-          .field("i", i)
-          .field("metric", item.metric())
-          .field("amount", item.amount())
-          .field("limit", item.limit())
-          .field("used", item.used())
-          .field("held", item.held())
-          .field("remaining", item.remaining())
-          .field("bonusRemaining", item.bonusRemaining())
-          .field("windowStart", item.windowStart())
-          .field("resetsAt", item.resetsAt())
-          .field("fromPlan", item.fromPlan())
-          .field("fromBonus", item.fromBonus())
-          .field("overage", item.overage())
-          .field("reason", item.reason() == null ? null : item.reason().wireName())
-          .endObject();
+      json.element().beginObject().field("i", i).field("metric", item.metric()).field("amount", item.amount());
+      if (item.limit() != null) {
+        json.field("limit", item.limit());
+      }
+      nonZero(json, "used", item.used());
+      nonZero(json, "held", item.held());
+      if (item.remaining() != null) {
+        json.field("remaining", item.remaining());
+      }
+      nonZero(json, "bonusRemaining", item.bonusRemaining());
+      if (item.windowStart() != null) {
+        json.field("windowStart", item.windowStart());
+      }
+      if (item.resetsAt() != null) {
+        json.field("resetsAt", item.resetsAt());
+      }
+      nonZero(json, "fromPlan", item.fromPlan());
+      nonZero(json, "fromBonus", item.fromBonus());
+      nonZero(json, "overage", item.overage());
+      if (item.reason() != null) {
+        json.field("reason", item.reason().wireName());
+      }
+      json.endObject();
     }
     return json.endArray().toString();
+  }
+
+  private static void nonZero(Json json, String name, long value) {
+    if (value != 0) {
+      json.field(name, value);
+    }
   }
 
   /**
