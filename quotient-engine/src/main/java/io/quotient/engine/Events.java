@@ -134,6 +134,10 @@ final class Events {
 
   /** Escapes a value for COPY's text format. */
   private static void copyText(StringBuilder copy, String value) {
+    if (!needsEscape(value)) {
+      copy.append(value);
+      return;
+    }
     for (int i = 0; i < value.length(); i++) {
       char ch = value.charAt(i);
       switch (ch) {
@@ -144,6 +148,16 @@ final class Events {
         default -> copy.append(ch);
       }
     }
+  }
+
+  private static boolean needsEscape(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char ch = value.charAt(i);
+      if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final String COLUMNS =

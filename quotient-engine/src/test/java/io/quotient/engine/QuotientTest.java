@@ -599,7 +599,11 @@ class QuotientTest {
     Plan plan = fx.plan(Map.of("ai", Limit.of(1, Period.MONTH)));
     String user = fx.subjectOn(plan);
     Decision granted =
-        (Decision) fx.consume(ConsumeRequest.of(user, "ai", 1).withScope("svc-1").withMetadata(Map.of("route", "/gen")));
+        (Decision)
+            fx.consume(
+                ConsumeRequest.of(user, "ai", 1)
+                    .withScope("svc-1")
+                    .withMetadata(Map.of("route", "/gen", "note", "tab\there\nnew \\ \"quoted\" \r end")));
     Decision denied = fx.consume(user, "ai", 1);
     List<Event> consumes = eventsOf(user).stream().filter(e -> e.type() == EventType.CONSUME).toList();
     assertThat(consumes).hasSize(2);
@@ -607,7 +611,9 @@ class QuotientTest {
     assertThat(first.id()).isEqualTo(granted.eventId());
     assertThat(first.allowed()).isTrue();
     assertThat(first.scope()).isEqualTo("svc-1");
-    assertThat(first.metadata()).containsEntry("route", "/gen");
+    assertThat(first.metadata())
+        .containsEntry("route", "/gen")
+        .containsEntry("note", "tab\there\nnew \\ \"quoted\" \r end");
     assertThat(first.items().get(0).limit()).isEqualTo(1);
     assertThat(first.items().get(0).used()).isEqualTo(1);
     assertThat(first.items().get(0).remaining()).isZero();
