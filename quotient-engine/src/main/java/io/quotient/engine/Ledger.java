@@ -42,7 +42,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <h2>One batch</h2>
  *
  * <ol>
- *   <li>Read the subjects (creating unknown ones on the default plan) and their plans.
+ *   <li>Read the subjects (from the {@link SubjectCache} when it has them; creating unknown ones
+ *       on the default plan) and their plans.
  *   <li>Lock every counter row the batch touches in (subject, metric, window) order, creating
  *       missing rows; return holds of expired reservations found on them; lock the subjects'
  *       grants with units left in id order. Writers (in this process or any other) lock in this
@@ -71,6 +72,7 @@ final class Ledger implements AutoCloseable {
   private final Clock clock;
   private final String defaultPlan;
   private final PlanCache plans;
+  private final SubjectCache subjectCache;
   private final Decider decider;
   private final EventIds ids;
   private final int maxBatchSize;
@@ -82,12 +84,14 @@ final class Ledger implements AutoCloseable {
   private volatile boolean closed;
 
   Ledger(
-      Jdbc jdbc, Clock clock, String defaultPlan, PlanCache plans, Decider decider, EventIds ids, int writerCount,
+      Jdbc jdbc, Clock clock, String defaultPlan, PlanCache plans, SubjectCache subjectCache, Decider decider,
+      EventIds ids, int writerCount,
       int maxBatchSize, Quotient.BatchListener listener) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.defaultPlan = defaultPlan;
     this.plans = plans;
+    this.subjectCache = subjectCache;
     this.decider = decider;
     this.ids = ids;
     this.maxBatchSize = maxBatchSize;
@@ -156,8 +160,9 @@ final class Ledger implements AutoCloseable {
   private void process(List<Pending> batch) {
     long started = System.nanoTime();
     List<ConsumeResult> results;
+    SubjectsRead read = new SubjectsRead();
     try {
-      results = jdbc.inTransaction(c -> decide(c, batch));
+      results = jdbc.inTransaction(c -> decide(c, batch, read));
     } catch (RuntimeException e) {
       for (Pending pending : batch) {
         forget(pending);
@@ -172,6 +177,11 @@ final class Ledger implements AutoCloseable {
       throw e;
     }
     listener.committed(batch.size(), Duration.ofNanos(System.nanoTime() - started));
+    // Only rows of a committed transaction may be cached: a batch that rolled back may have
+    // created subjects that do not exist.
+    for (Store.SubjectRow row : read.rows) {
+      subjectCache.put(row, read.generation);
+    }
     for (int i = 0; i < batch.size(); i++) {
       Pending pending = batch.get(i);
       forget(pending);
@@ -185,11 +195,18 @@ final class Ledger implements AutoCloseable {
     }
   }
 
-  private List<ConsumeResult> decide(Connection c, List<Pending> batch) throws SQLException {
+  /** Subject rows a batch read from the database, to cache once it commits. */
+  private static final class SubjectsRead {
+    final List<Store.SubjectRow> rows = new ArrayList<>();
+    long generation;
+  }
+
+  private List<ConsumeResult> decide(Connection c, List<Pending> batch, SubjectsRead read) throws SQLException {
     Instant now = clock.instant();
     List<Events.Row> events = new ArrayList<>();
 
-    Map<String, Store.SubjectRow> subjects = subjectsOf(c, batch, now, events);
+    read.rows.clear();
+    Map<String, Store.SubjectRow> subjects = subjectsOf(c, batch, now, events, read);
 
     List<Idempotency.Ref> refs = new ArrayList<>();
     for (Pending pending : batch) {
@@ -302,26 +319,38 @@ final class Ledger implements AutoCloseable {
   }
 
   /** The batch's subjects, creating unknown ones on the default plan when there is one. */
-  private Map<String, Store.SubjectRow> subjectsOf(Connection c, List<Pending> batch, Instant now, List<Events.Row> events)
-      throws SQLException {
-    Set<String> ids = new HashSet<>();
+  private Map<String, Store.SubjectRow> subjectsOf(
+      Connection c, List<Pending> batch, Instant now, List<Events.Row> events, SubjectsRead fresh) throws SQLException {
+    Map<String, Store.SubjectRow> subjects = new HashMap<>();
+    Set<String> uncached = new HashSet<>();
     for (Pending pending : batch) {
-      ids.add(pending.request().subject());
-    }
-    Map<String, Store.SubjectRow> subjects = Store.subjects(c, ids);
-    if (subjects.size() == ids.size() || defaultPlan == null) {
-      return subjects;
-    }
-    List<String> missing = new ArrayList<>();
-    for (String id : ids) {
-      if (!subjects.containsKey(id)) {
-        missing.add(id);
+      String id = pending.request().subject();
+      Store.SubjectRow cached = subjectCache.get(id);
+      if (cached != null) {
+        subjects.put(id, cached);
+      } else {
+        uncached.add(id);
       }
     }
-    for (String created : Store.createSubjects(c, missing, defaultPlan, now)) {
-      events.add(Subjects.createdEvent(this.ids.next(c), now, created, defaultPlan, null));
+    if (uncached.isEmpty()) {
+      return subjects;
     }
-    subjects.putAll(Store.subjects(c, missing));
+    fresh.generation = subjectCache.generation();
+    Map<String, Store.SubjectRow> read = Store.subjects(c, uncached);
+    if (read.size() < uncached.size() && defaultPlan != null) {
+      List<String> missing = new ArrayList<>();
+      for (String id : uncached) {
+        if (!read.containsKey(id)) {
+          missing.add(id);
+        }
+      }
+      for (String created : Store.createSubjects(c, missing, defaultPlan, now)) {
+        events.add(Subjects.createdEvent(this.ids.next(c), now, created, defaultPlan, null));
+      }
+      read.putAll(Store.subjects(c, missing));
+    }
+    fresh.rows.addAll(read.values());
+    subjects.putAll(read);
     return subjects;
   }
 

@@ -64,6 +64,7 @@ public final class Quotient implements AutoCloseable {
   private final String defaultPlan;
   private final Duration idempotencyRetention;
   private final PlanCache plans = new PlanCache();
+  private final SubjectCache subjectCache;
   private final EventIds ids = new EventIds();
   private final Decider decider = new Decider(new RateLimiter());
   private final Ledger ledger;
@@ -74,9 +75,11 @@ public final class Quotient implements AutoCloseable {
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
     this.idempotencyRetention = builder.idempotencyRetention;
+    this.subjectCache = new SubjectCache(builder.dataSource);
     this.ledger =
         new Ledger(
-            jdbc, clock, defaultPlan, plans, decider, ids, builder.writers, builder.maxBatchSize, builder.listener);
+            jdbc, clock, defaultPlan, plans, subjectCache, decider, ids, builder.writers, builder.maxBatchSize,
+            builder.listener);
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().name("quotient-sweeper").daemon(true).unstarted(runnable));
@@ -266,13 +269,16 @@ public final class Quotient implements AutoCloseable {
   /** Creates or updates a plan; subjects on it use the new limits from their next request. */
   public Plan putPlan(Plan plan, String actor) {
     Objects.requireNonNull(plan, "plan");
-    return jdbc.inTransaction(
+    jdbc.inTransaction(
         c -> {
           Instant now = clock.instant();
           long version = Plans.put(c, plan, now);
           Events.insert(c, List.of(Plans.changedEvent(ids.next(c), now, plan, version, actor)));
+          SubjectCache.announce(c, SubjectCache.ALL);
           return plan;
         });
+    subjectCache.invalidate(SubjectCache.ALL);
+    return plan;
   }
 
   /** Like {@link #putPlan(Plan, String)} with no actor. */
@@ -307,7 +313,7 @@ public final class Quotient implements AutoCloseable {
    */
   public Subject putSubject(Subject subject, String actor) {
     Objects.requireNonNull(subject, "subject");
-    return jdbc.inTransaction(
+    jdbc.inTransaction(
         c -> {
           requirePlan(c, subject.plan());
           Instant now = clock.instant();
@@ -315,8 +321,11 @@ public final class Quotient implements AutoCloseable {
           if (!subject.plan().equals(before)) {
             Events.insert(c, List.of(Subjects.changedEvent(ids.next(c), now, subject.id(), before, subject.plan(), actor)));
           }
+          SubjectCache.announce(c, subject.id());
           return subject;
         });
+    subjectCache.invalidate(subject.id());
+    return subject;
   }
 
   /** Like {@link #putSubject(Subject, String)} with no actor. */
@@ -333,7 +342,7 @@ public final class Quotient implements AutoCloseable {
   /** Grants bonus units. An unknown subject is created on the default plan, or refused without one. */
   public Grant grant(GrantRequest request, String actor) {
     Objects.requireNonNull(request, "request");
-    return jdbc.inTransaction(
+    Grant granted = jdbc.inTransaction(
         c -> {
           Instant now = clock.instant();
           List<Events.Row> events = new ArrayList<>();
@@ -341,8 +350,11 @@ public final class Quotient implements AutoCloseable {
           Grant grant = Grants.insert(c, request, now);
           events.add(Grants.grantedEvent(ids.next(c), grant, actor));
           Events.insert(c, events);
+          SubjectCache.announce(c, request.subject());
           return grant;
         });
+    subjectCache.invalidate(request.subject());
+    return granted;
   }
 
   /** Like {@link #grant(GrantRequest, String)} with no actor. */
@@ -482,11 +494,20 @@ public final class Quotient implements AutoCloseable {
     }
   }
 
+  /**
+   * True while this engine listens for changes other engines make to subjects and plans (and so
+   * may keep subject rows in memory); when false it reads them from the database every time.
+   */
+  public boolean listening() {
+    return subjectCache.isListening();
+  }
+
   /** Stops taking requests, answers everything queued, and stops the writers. */
   @Override
   public void close() {
     sweeper.shutdownNow();
     ledger.close();
+    subjectCache.close();
   }
 
   private Subject subjectOrDefault(Connection c, String id, Instant now) throws SQLException {

@@ -74,7 +74,8 @@ public final class Database implements AutoCloseable {
 
   private static Database open(
       String url, String user, String password, String schema, int poolSize, EmbeddedPostgres embedded) {
-    InvalidArgumentException.require(poolSize >= 2, "poolSize", "must be at least 2");
+    // An engine holds one connection to listen for changes and one per writer (two by default).
+    InvalidArgumentException.require(poolSize >= 4, "poolSize", "must be at least 4");
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     if (user != null) {

@@ -33,7 +33,7 @@ class KillTest {
 
   @Test
   void what_was_granted_before_a_kill_is_still_counted_after_a_restart() throws Exception {
-    try (Database database = TestDatabase.create(4)) {
+    try (Database database = TestDatabase.create(6)) {
       try (Quotient setup = Quotient.builder(database.dataSource()).defaultPlan("kill").sweepInterval(null).build()) {
         setup.putPlan(new Plan("kill", Map.of("ai", Limit.of(1_000_000, Period.MONTH))));
       }

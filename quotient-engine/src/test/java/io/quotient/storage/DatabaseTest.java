@@ -19,13 +19,13 @@ class DatabaseTest {
   @Test
   void the_embedded_database_keeps_its_data_in_its_directory_across_restarts() throws Exception {
     Path directory = TestDatabase.temporaryDirectory();
-    try (Database first = Database.embedded(directory, 2);
+    try (Database first = Database.embedded(directory, 4);
         Quotient engine = Quotient.builder(first.dataSource()).defaultPlan("keep").build()) {
       assertThat(first.isEmbedded()).isTrue();
       engine.putPlan(new Plan("keep", Map.of("ai", Limit.of(10, Period.TOTAL))));
       engine.consume(ConsumeRequest.of("alice", "ai", 4));
     }
-    try (Database second = Database.embedded(directory, 2);
+    try (Database second = Database.embedded(directory, 4);
         Quotient engine = Quotient.builder(second.dataSource()).defaultPlan("keep").build()) {
       assertThat(engine.status("alice").metrics().get(0).used()).isEqualTo(4);
     }

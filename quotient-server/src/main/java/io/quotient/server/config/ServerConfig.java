@@ -185,7 +185,7 @@ public record ServerConfig(
     if (!Names.METRIC.matcher(defaultPlan).matches()) {
       throw new ConfigException("QUOTIENT_DEFAULT_PLAN", "must match [a-z0-9_.-]{1,64}, was '" + defaultPlan + "'");
     }
-    int poolSize = integer(values, "QUOTIENT_POOL_SIZE", d.poolSize(), 2, 500);
+    int poolSize = integer(values, "QUOTIENT_POOL_SIZE", d.poolSize(), 6, 500);
     int maxBody = integer(values, "QUOTIENT_MAX_BODY_BYTES", d.maxBodyBytes(), 1024, 64 << 20);
     int maxBatch = integer(values, "QUOTIENT_MAX_BATCH_REQUESTS", d.maxBatchRequests(), 1, 4096);
     return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch);
