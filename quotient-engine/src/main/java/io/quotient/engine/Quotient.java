@@ -1,34 +1,90 @@
 package io.quotient.engine;
 
+import io.quotient.InvalidArgumentException;
+import io.quotient.Names;
+import io.quotient.NotFoundException;
 import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.ConsumeResult;
+import io.quotient.decision.Decision;
+import io.quotient.decision.DenialReason;
+import io.quotient.decision.Item;
+import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
+import io.quotient.event.EventType;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
+import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.refund.RefundRequest;
 import io.quotient.refund.RefundResult;
 import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
+import io.quotient.status.MetricStatus;
 import io.quotient.status.SubjectStatus;
 import io.quotient.subject.Subject;
+import io.quotient.window.Window;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
  * The quota engine, in process: consume, check, reserve, refund, and the administration of plans,
  * subjects and grants, all on PostgreSQL.
  *
+ * <p>Consumes and reservations go through the batching {@link Ledger}; settling reservations,
+ * refunds, grants, resets and plan changes are single transactions that lock the same rows in the
+ * same order; reads ({@link #status}, {@link #check}, {@link #events}) take no locks and never wait
+ * for writers.
+ *
  * <p>Thread-safe; share one instance. Several instances (in one process or many) may use the same
- * database at once: row locks, not process memory, keep them exact.
+ * database at once: row locks, not process memory, keep them exact (burst rates excepted: each
+ * instance enforces those on its own traffic).
  */
 public final class Quotient implements AutoCloseable {
+  private static final int SWEEP_BATCH = 500;
+
+  private final Jdbc jdbc;
+  private final Clock clock;
+  private final String defaultPlan;
+  private final Duration idempotencyRetention;
+  private final PlanCache plans = new PlanCache();
+  private final EventIds ids = new EventIds();
+  private final Decider decider = new Decider(new RateLimiter());
+  private final Ledger ledger;
+  private final ScheduledExecutorService sweeper;
+
+  private Quotient(Builder builder) {
+    this.jdbc = new Jdbc(builder.dataSource);
+    this.clock = builder.clock;
+    this.defaultPlan = builder.defaultPlan;
+    this.idempotencyRetention = builder.idempotencyRetention;
+    this.ledger =
+        new Ledger(
+            jdbc, clock, defaultPlan, plans, decider, ids, builder.writers, builder.maxBatchSize, builder.observer);
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> Thread.ofPlatform().name("quotient-sweeper").daemon(true).unstarted(runnable));
+    if (builder.sweepInterval != null) {
+      long millis = builder.sweepInterval.toMillis();
+      sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
 
   /** Starts building an engine on {@code dataSource} (whose schema is migrated, see {@code Database}). */
   public static Builder builder(DataSource dataSource) {
@@ -37,105 +93,468 @@ public final class Quotient implements AutoCloseable {
 
   /** Consumes every item or none. Waits for the durable commit. */
   public ConsumeResult consume(ConsumeRequest request) {
-    throw new UnsupportedOperationException();
+    return join(consumeAsync(request));
   }
 
   /** Like {@link #consume}, completing once the decision is committed. */
   public CompletableFuture<ConsumeResult> consumeAsync(ConsumeRequest request) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(request, "request");
+    return ledger.submit(request, null);
   }
 
   /** Decides each request on its own (in order), sharing commits. */
   public List<ConsumeResult> consumeAll(List<ConsumeRequest> requests) {
-    throw new UnsupportedOperationException();
+    List<CompletableFuture<ConsumeResult>> futures = new ArrayList<>(requests.size());
+    for (ConsumeRequest request : requests) {
+      futures.add(consumeAsync(request));
+    }
+    List<ConsumeResult> results = new ArrayList<>(futures.size());
+    for (CompletableFuture<ConsumeResult> future : futures) {
+      results.add(join(future));
+    }
+    return results;
   }
 
-  /** The decision a consume would get now; nothing is consumed or recorded. */
+  /** The decision a consume would get now; nothing is consumed or recorded (the event id is 0). */
   public ConsumeResult check(ConsumeRequest request) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(request, "request");
+    return jdbc.read(
+        c -> {
+          Instant now = clock.instant();
+          Subject subject = subjectOrDefault(c, request.subject(), now);
+          if (subject == null) {
+            return Ledger.unknownSubject(request, 0);
+          }
+          Plan plan = requirePlan(c, subject.plan());
+          BatchState state = snapshot(c, subject, plan, request.items().stream().map(Item::metric).toList(), now);
+          Decider.Verdict verdict =
+              decider.decide(plan, subject.billingAnchor(), request, now, state, Decider.Mode.CHECK);
+          return new Decision(verdict.allowed(), verdict.reason(), 0, verdict.items(), false);
+        });
   }
 
   /** Holds units until committed, released or expired. */
   public ConsumeResult reserve(ReserveRequest request) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(request, "request");
+    return join(ledger.submit(request.consume(), request.ttl()));
   }
 
   /**
    * Commits a reservation: {@code actual} amounts (each at most what is held; a metric left out
-   * commits 0) count as used, the rest returns. Null or empty {@code actual} commits everything held.
+   * commits 0) count as used, the rest returns. Null or empty {@code actual} commits everything
+   * held. An expired reservation cannot be committed: its holds return and the answer is
+   * {@link ReservationResult.Closed} with state {@code expired}.
    */
   public ReservationResult commit(String reservationId, Map<String, Long> actual) {
-    throw new UnsupportedOperationException();
+    return settle(reservationId, actual == null ? Map.of() : actual, true, ConsumeRequest.DEFAULT_SCOPE);
+  }
+
+  /** Like {@link #commit(String, Map)}, recording {@code actor} as the caller. */
+  public ReservationResult commit(String reservationId, Map<String, Long> actual, String actor) {
+    return settle(reservationId, actual == null ? Map.of() : actual, true, actor);
   }
 
   /** Releases a reservation: everything it holds returns. */
   public ReservationResult release(String reservationId) {
-    throw new UnsupportedOperationException();
+    return settle(reservationId, Map.of(), false, ConsumeRequest.DEFAULT_SCOPE);
+  }
+
+  /** Like {@link #release(String)}, recording {@code actor} as the caller. */
+  public ReservationResult release(String reservationId, String actor) {
+    return settle(reservationId, Map.of(), false, actor);
+  }
+
+  private ReservationResult settle(String reservationId, Map<String, Long> actual, boolean commit, String actor) {
+    Names.requireId(reservationId, "reservationId");
+    return jdbc.inTransaction(
+        c -> {
+          Instant now = clock.instant();
+          Reservations.Row reservation = Reservations.find(c, reservationId);
+          if (reservation == null) {
+            throw new NotFoundException("reservation", reservationId);
+          }
+          if (!reservation.state().equals("held")) {
+            return new ReservationResult.Closed(reservationId, reservation.state());
+          }
+          Map<String, Long> amounts = commit ? commitAmounts(reservation, actual) : Map.of();
+          BatchState state = new BatchState();
+          if (!reservation.expiresAt().isAfter(now)) {
+            Events.Row expired = Holds.expire(c, reservation, state, now, ids);
+            Store.writeCounters(c, state.counters());
+            Events.insert(c, expired == null ? List.of() : List.of(expired));
+            return new ReservationResult.Closed(reservationId, "expired");
+          }
+          Events.Row event;
+          if (commit) {
+            Subject subject = Subjects.find(c, reservation.subject());
+            Plan plan = subject == null ? null : plans.latest(c, subject.plan());
+            event = Holds.commit(c, reservation, amounts, plan, state, now, ids, actor);
+          } else {
+            event = Holds.release(c, reservation, state, now, ids, actor);
+          }
+          if (event == null) {
+            return new ReservationResult.Closed(reservationId, Reservations.find(c, reservationId).state());
+          }
+          Store.writeCounters(c, state.counters());
+          Store.writeGrants(c, state.allGrants());
+          Events.insert(c, List.of(event));
+          List<ReservationResult.Settled> settled = new ArrayList<>();
+          for (int i = 0; i < reservation.metrics().size(); i++) {
+            String metric = reservation.metrics().get(i);
+            settled.add(new ReservationResult.Settled(metric, reservation.amounts().get(i), amounts.getOrDefault(metric, 0L)));
+          }
+          return commit
+              ? new ReservationResult.Committed(reservationId, event.id(), settled)
+              : new ReservationResult.Released(reservationId, event.id(), settled);
+        });
+  }
+
+  private static Map<String, Long> commitAmounts(Reservations.Row reservation, Map<String, Long> actual) {
+    Map<String, Long> amounts = new LinkedHashMap<>();
+    for (int i = 0; i < reservation.metrics().size(); i++) {
+      String metric = reservation.metrics().get(i);
+      long held = reservation.amounts().get(i);
+      amounts.put(metric, actual.isEmpty() ? held : 0L);
+    }
+    for (Map.Entry<String, Long> entry : actual.entrySet()) {
+      String field = "amounts." + entry.getKey();
+      InvalidArgumentException.require(amounts.containsKey(entry.getKey()), field, "was not reserved");
+      Long amount = entry.getValue();
+      InvalidArgumentException.require(amount != null && amount >= 0, field, "must be 0 or more");
+      long held = reservation.amounts().get(reservation.metrics().indexOf(entry.getKey()));
+      InvalidArgumentException.require(amount <= held, field, "must be at most the " + held + " held, was " + amount);
+      amounts.put(entry.getKey(), amount);
+    }
+    return amounts;
   }
 
   /** Gives back all or part of an earlier granted consume. */
   public RefundResult refund(RefundRequest request) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(request, "request");
+    return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
   }
 
   /** The subject's plan and usage per metric now. Unknown subjects show the default plan, empty. */
   public SubjectStatus status(String subjectId) {
-    throw new UnsupportedOperationException();
+    Names.requireId(subjectId, "subject");
+    return jdbc.read(
+        c -> {
+          Instant now = clock.instant();
+          Subject subject = subjectOrDefault(c, subjectId, now);
+          if (subject == null) {
+            throw new NotFoundException("subject", subjectId);
+          }
+          Plan plan = requirePlan(c, subject.plan());
+          BatchState state = snapshot(c, subject, plan, new ArrayList<>(plan.limits().keySet()), now);
+          List<MetricStatus> metrics = new ArrayList<>();
+          plan.limits()
+              .forEach(
+                  (metric, limit) -> {
+                    Window window = Window.of(limit.period(), subject.billingAnchor(), now);
+                    Counter counter = state.counter(new CounterKey(subjectId, metric, window.start().toEpochMilli()));
+                    Long remaining =
+                        limit.isUnlimited() ? null : Math.max(0, limit.limit() - counter.planUsed() - counter.held);
+                    metrics.add(
+                        new MetricStatus(
+                            metric, limit.limit(), limit.period(), limit.enforcement(), counter.used, counter.held, remaining,
+                            Decider.bonusAvailable(state, counter, limit, now), counter.overage, window.start(), window.end()));
+                  });
+          return new SubjectStatus(subject, metrics);
+        });
   }
 
-  /** Creates or updates a plan. */
+  /** Creates or updates a plan; subjects on it use the new limits from their next request. */
   public Plan putPlan(Plan plan, String actor) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(plan, "plan");
+    return jdbc.inTransaction(
+        c -> {
+          Instant now = clock.instant();
+          long version = Plans.put(c, plan, now);
+          Events.insert(c, List.of(Plans.changedEvent(ids.next(c), now, plan, version, actor)));
+          return plan;
+        });
+  }
+
+  /** Like {@link #putPlan(Plan, String)} with no actor. */
+  public Plan putPlan(Plan plan) {
+    return putPlan(plan, ConsumeRequest.DEFAULT_SCOPE);
   }
 
   /** The plan named {@code name}. */
   public Optional<Plan> plan(String name) {
-    throw new UnsupportedOperationException();
+    Names.requireName(name, "name");
+    return Optional.ofNullable(jdbc.read(c -> plans.latest(c, name)));
   }
 
   /** Every plan, by name. */
   public List<Plan> plans() {
-    throw new UnsupportedOperationException();
+    return jdbc.read(
+        c -> {
+          List<Plan> all = new ArrayList<>();
+          for (String name : Store.planNames(c)) {
+            Plan plan = plans.latest(c, name);
+            if (plan != null) {
+              all.add(plan);
+            }
+          }
+          return all;
+        });
   }
 
-  /** Creates or updates a subject; a new plan applies at once and the window's usage carries over. */
+  /**
+   * Creates or updates a subject. A new plan applies at once; usage already counted in the current
+   * windows carries over (windows depend on the period, not the plan).
+   */
   public Subject putSubject(Subject subject, String actor) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(subject, "subject");
+    return jdbc.inTransaction(
+        c -> {
+          requirePlan(c, subject.plan());
+          Instant now = clock.instant();
+          String before = Subjects.put(c, subject, now);
+          if (!subject.plan().equals(before)) {
+            Events.insert(c, List.of(Subjects.changedEvent(ids.next(c), now, subject.id(), before, subject.plan(), actor)));
+          }
+          return subject;
+        });
+  }
+
+  /** Like {@link #putSubject(Subject, String)} with no actor. */
+  public Subject putSubject(Subject subject) {
+    return putSubject(subject, ConsumeRequest.DEFAULT_SCOPE);
   }
 
   /** The subject with this id. */
   public Optional<Subject> subject(String id) {
-    throw new UnsupportedOperationException();
+    Names.requireId(id, "subject");
+    return Optional.ofNullable(jdbc.read(c -> Subjects.find(c, id)));
   }
 
-  /** Grants bonus units. The subject must exist (or is created on the default plan). */
+  /** Grants bonus units. An unknown subject is created on the default plan, or refused without one. */
   public Grant grant(GrantRequest request, String actor) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(request, "request");
+    return jdbc.inTransaction(
+        c -> {
+          Instant now = clock.instant();
+          List<Events.Row> events = new ArrayList<>();
+          ensureSubject(c, request.subject(), now, actor, events);
+          Grant grant = Grants.insert(c, request, now);
+          events.add(Grants.grantedEvent(ids.next(c), grant, actor));
+          Events.insert(c, events);
+          return grant;
+        });
+  }
+
+  /** Like {@link #grant(GrantRequest, String)} with no actor. */
+  public Grant grant(GrantRequest request) {
+    return grant(request, ConsumeRequest.DEFAULT_SCOPE);
   }
 
   /** The subject's grants, newest first. */
   public List<Grant> grants(String subjectId) {
-    throw new UnsupportedOperationException();
+    Names.requireId(subjectId, "subject");
+    return jdbc.read(c -> Grants.of(c, subjectId));
   }
 
-  /** Resets the subject's current window of one metric, or of every metric when null. Returns the event id. */
+  /**
+   * Resets the subject's current window of one metric, or of every metric of its plan when
+   * {@code metric} is null: usage starts again from zero (open holds stay). Returns the event id.
+   */
   public long reset(String subjectId, String metric, String actor) {
-    throw new UnsupportedOperationException();
+    Names.requireId(subjectId, "subject");
+    if (metric != null) {
+      Names.requireName(metric, "metric");
+    }
+    return jdbc.inTransaction(
+        c -> {
+          Instant now = clock.instant();
+          Subject subject = Subjects.find(c, subjectId);
+          if (subject == null) {
+            throw new NotFoundException("subject", subjectId);
+          }
+          Plan plan = requirePlan(c, subject.plan());
+          if (metric != null && plan.limitOf(metric) == null) {
+            throw new InvalidArgumentException("metric", "'" + metric + "' is not in plan '" + plan.name() + "'");
+          }
+          TreeSet<CounterKey> keys = new TreeSet<>();
+          plan.limits()
+              .forEach(
+                  (name, limit) -> {
+                    if (metric == null || metric.equals(name)) {
+                      long start = Window.of(limit.period(), subject.billingAnchor(), now).start().toEpochMilli();
+                      keys.add(new CounterKey(subjectId, name, start));
+                    }
+                  });
+          BatchState state = new BatchState();
+          Store.loadCounters(c, keys, state, true);
+          Map<String, String> detail = new LinkedHashMap<>();
+          List<ItemDecision> items = new ArrayList<>();
+          for (CounterKey key : keys) {
+            Counter counter = state.counter(key);
+            items.add(
+                new ItemDecision(
+                    key.metric(), counter.used, null, 0, counter.held, null, 0, Instant.ofEpochMilli(key.windowStart()), null,
+                    0, 0, 0, null));
+            counter.used = 0;
+            counter.fromBonus = 0;
+            counter.overage = 0;
+            counter.dirty = true;
+          }
+          detail.put("metric", metric == null ? "*" : metric);
+          Store.writeCounters(c, state.counters());
+          long eventId = ids.next(c);
+          Events.insert(
+              c,
+              List.of(
+                  new Events.Row(
+                      eventId, now, EventType.RESET, subjectId, null, null, actor, null, null, null, Events.items(items),
+                      null, Json.object(detail))));
+          return eventId;
+        });
   }
 
   /** A page of the audit trail. */
   public EventPage events(EventQuery query) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(query, "query");
+    return jdbc.read(
+        c -> {
+          List<io.quotient.event.Event> page = Events.page(c, query);
+          if (page.size() > query.limit()) {
+            List<io.quotient.event.Event> events = page.subList(0, query.limit());
+            return new EventPage(events, events.get(events.size() - 1).id());
+          }
+          return new EventPage(page, null);
+        });
   }
 
   /** Deletes idempotency keys older than the retention window; returns how many. */
   public int purgeExpiredIdempotencyKeys() {
-    throw new UnsupportedOperationException();
+    Instant cutoff = clock.instant().minus(idempotencyRetention);
+    int total = 0;
+    while (true) {
+      int purged = jdbc.inTransaction(c -> Idempotency.purge(c, cutoff, 10_000));
+      total += purged;
+      if (purged < 10_000) {
+        return total;
+      }
+    }
   }
 
-  /** Stops taking requests, finishes the batches in flight, and stops the writers. */
+  /** Returns the holds of reservations that expired by now; returns how many. */
+  public int expireReservations() {
+    int total = 0;
+    while (true) {
+      int expired =
+          jdbc.inTransaction(
+              c -> {
+                Instant now = clock.instant();
+                List<Reservations.Row> due = Reservations.expired(c, now, SWEEP_BATCH);
+                TreeSet<CounterKey> keys = new TreeSet<>();
+                due.forEach(reservation -> keys.addAll(reservation.counterKeys()));
+                BatchState state = new BatchState();
+                Store.loadCounters(c, keys, state, true);
+                List<Events.Row> events = new ArrayList<>();
+                for (Reservations.Row reservation : due) {
+                  Events.Row event = Holds.expire(c, reservation, state, now, ids);
+                  if (event != null) {
+                    events.add(event);
+                  }
+                }
+                Store.writeCounters(c, state.counters());
+                Events.insert(c, events);
+                return due.size();
+              });
+      total += expired;
+      if (expired < SWEEP_BATCH) {
+        return total;
+      }
+    }
+  }
+
+  private void sweepQuietly() {
+    // A failed sweep is retried at the next tick; the expiry itself is also applied lazily by
+    // every batch and read that meets an expired hold, so nothing waits on this thread.
+    try {
+      expireReservations();
+      purgeExpiredIdempotencyKeys();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Quotient.class).warn("background sweep failed; retrying later", e);
+    }
+  }
+
+  /** Stops taking requests, answers everything queued, and stops the writers. */
   @Override
-  public void close() {}
+  public void close() {
+    sweeper.shutdownNow();
+    ledger.close();
+  }
+
+  private Subject subjectOrDefault(Connection c, String id, Instant now) throws SQLException {
+    Subject subject = Subjects.find(c, id);
+    if (subject == null && defaultPlan != null) {
+      return new Subject(id, defaultPlan, now, Map.of());
+    }
+    return subject;
+  }
+
+  private void ensureSubject(Connection c, String id, Instant now, String actor, List<Events.Row> events) throws SQLException {
+    if (Subjects.find(c, id) != null) {
+      return;
+    }
+    if (defaultPlan == null) {
+      throw new NotFoundException("subject", id);
+    }
+    for (String created : Store.createSubjects(c, List.of(id), defaultPlan, now)) {
+      events.add(Subjects.createdEvent(ids.next(c), now, created, defaultPlan, actor));
+    }
+  }
+
+  private Plan requirePlan(Connection c, String name) throws SQLException {
+    Plan plan = plans.latest(c, name);
+    if (plan == null) {
+      throw new NotFoundException("plan", name);
+    }
+    return plan;
+  }
+
+  /** Counters and grants of one subject, unlocked, with expired holds not yet swept taken out. */
+  private static BatchState snapshot(Connection c, Subject subject, Plan plan, List<String> metrics, Instant now)
+      throws SQLException {
+    TreeSet<CounterKey> keys = new TreeSet<>();
+    for (String metric : metrics) {
+      Limit limit = plan.limitOf(metric);
+      if (limit != null) {
+        keys.add(new CounterKey(subject.id(), metric, Window.of(limit.period(), subject.billingAnchor(), now).start().toEpochMilli()));
+      }
+    }
+    BatchState state = new BatchState();
+    Store.loadCounters(c, keys, state, false);
+    for (Reservations.Row expired : Reservations.expiredOf(c, List.of(subject.id()), now)) {
+      List<CounterKey> held = expired.counterKeys();
+      for (int i = 0; i < held.size(); i++) {
+        Counter counter = state.existingCounter(held.get(i));
+        if (counter != null) {
+          counter.unhold(expired.amounts().get(i));
+        }
+      }
+    }
+    Store.loadGrants(c, List.of(subject.id()), state, false);
+    return state;
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
 
   /** Builds a {@link Quotient}. Not thread-safe. */
   public static final class Builder {
@@ -145,44 +564,66 @@ public final class Quotient implements AutoCloseable {
     private Duration idempotencyRetention = Duration.ofHours(24);
     private int maxBatchSize = 4096;
     private int writers = 2;
+    private Duration sweepInterval = Duration.ofSeconds(1);
+    private Ledger.BatchObserver observer = (size, nanos) -> {};
 
     private Builder(DataSource dataSource) {
-      this.dataSource = java.util.Objects.requireNonNull(dataSource, "dataSource");
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
     /** The clock windows, expiries and events are computed with. Default: the system's UTC clock. */
     public Builder clock(Clock value) {
-      this.clock = java.util.Objects.requireNonNull(value, "clock");
+      this.clock = Objects.requireNonNull(value, "clock");
       return this;
     }
 
     /** The plan unknown subjects start on; without one they are denied with {@code unknown_subject}. */
     public Builder defaultPlan(String value) {
-      this.defaultPlan = value;
+      this.defaultPlan = value == null ? null : Names.requireName(value, "defaultPlan");
       return this;
     }
 
     /** How long idempotency keys are kept. Default 24 hours. */
     public Builder idempotencyRetention(Duration value) {
+      InvalidArgumentException.require(
+          value != null && !value.isNegative() && !value.isZero(), "idempotencyRetention", "must be positive");
       this.idempotencyRetention = value;
       return this;
     }
 
     /** Most requests one batch decides. Default 4096. */
     public Builder maxBatchSize(int value) {
+      InvalidArgumentException.require(value >= 1 && value <= 65_536, "maxBatchSize", "must be between 1 and 65536");
       this.maxBatchSize = value;
       return this;
     }
 
     /** How many batches may be in flight at once, each on its own connection. Default 2. */
     public Builder writers(int value) {
+      InvalidArgumentException.require(value >= 1 && value <= 64, "writers", "must be between 1 and 64");
       this.writers = value;
+      return this;
+    }
+
+    /**
+     * How often expired reservations and old idempotency keys are swept in the background; null
+     * turns the sweeper off (expiry still happens lazily). Default 1 second.
+     */
+    public Builder sweepInterval(Duration value) {
+      this.sweepInterval = value;
+      return this;
+    }
+
+    /** Told the size and duration of every committed batch, on the writer's thread (for metrics). */
+    public Builder onBatchCommitted(java.util.function.ObjIntConsumer<Long> observer) {
+      Objects.requireNonNull(observer, "observer");
+      this.observer = (size, nanos) -> observer.accept(nanos, size);
       return this;
     }
 
     /** Builds and starts the engine. */
     public Quotient build() {
-      throw new UnsupportedOperationException();
+      return new Quotient(this);
     }
   }
 }

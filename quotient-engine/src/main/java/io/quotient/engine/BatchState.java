@@ -1,0 +1,69 @@
+package io.quotient.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The counters and grants one batch (or one check) decides against. Rows come from the database,
+ * locked for a batch and unlocked for a check; counters a batch needs but the database does not
+ * have start empty. Confined to one thread.
+ */
+final class BatchState {
+  private final Map<CounterKey, Counter> counters = new HashMap<>();
+  private final Map<String, Map<String, List<BonusGrant>>> grants = new HashMap<>();
+
+  void putCounter(Counter counter) {
+    counters.put(counter.key, counter);
+  }
+
+  /** The counter for {@code key}, created empty when absent. */
+  Counter counter(CounterKey key) {
+    return counters.computeIfAbsent(key, Counter::empty);
+  }
+
+  Counter existingCounter(CounterKey key) {
+    return counters.get(key);
+  }
+
+  Iterable<Counter> counters() {
+    return counters.values();
+  }
+
+  void putGrant(BonusGrant grant) {
+    grants.computeIfAbsent(grant.subject, s -> new HashMap<>()).computeIfAbsent(grant.metric, m -> new ArrayList<>()).add(grant);
+  }
+
+  /** Sorts each subject's grants into the order they are used in; call once after loading. */
+  void sortGrants() {
+    grants.values().forEach(byMetric -> byMetric.values().forEach(list -> list.sort(BonusGrant::byUseOrder)));
+  }
+
+  /** The subject's grants of {@code metric} in use order (possibly expired or used up). */
+  List<BonusGrant> grants(String subject, String metric) {
+    Map<String, List<BonusGrant>> byMetric = grants.get(subject);
+    if (byMetric == null) {
+      return List.of();
+    }
+    return byMetric.getOrDefault(metric, List.of());
+  }
+
+  List<BonusGrant> allGrants() {
+    List<BonusGrant> all = new ArrayList<>();
+    grants.values().forEach(byMetric -> byMetric.values().forEach(all::addAll));
+    return all;
+  }
+
+  /** Bonus units left for {@code subject}'s {@code metric} at {@code now}. */
+  long bonusRemaining(String subject, String metric, Instant now) {
+    long total = 0;
+    for (BonusGrant grant : grants(subject, metric)) {
+      if (grant.isActiveAt(now)) {
+        total = Math.addExact(total, grant.remaining());
+      }
+    }
+    return total;
+  }
+}

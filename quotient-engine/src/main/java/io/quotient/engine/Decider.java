@@ -1,0 +1,186 @@
+package io.quotient.engine;
+
+import io.quotient.decision.ConsumeRequest;
+import io.quotient.decision.DenialReason;
+import io.quotient.decision.Item;
+import io.quotient.decision.ItemDecision;
+import io.quotient.plan.Enforcement;
+import io.quotient.plan.Limit;
+import io.quotient.plan.Plan;
+import io.quotient.window.Window;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The decision rules of DESIGN.md §2, in memory and without I/O: plan allowance first, then bonus
+ * grants (earliest expiry first), then overage for soft limits; every item or none; held units
+ * count as used. Stateless apart from the rate limiter; the state it reads and changes is the
+ * {@link BatchState} it is handed.
+ */
+final class Decider {
+  /** What the decision does to the state when granted. */
+  enum Mode {
+    /** Counts the units. */
+    CONSUME,
+    /** Holds the units. */
+    RESERVE,
+    /** Changes nothing that outlives the state handed in (and takes no rate tokens). */
+    CHECK
+  }
+
+  /**
+   * The outcome of one request.
+   *
+   * @param reason null when granted
+   * @param items per item, with the state after
+   * @param windows per item, the window it counted in (null for a metric not in the plan)
+   */
+  record Verdict(DenialReason reason, List<ItemDecision> items, List<CounterKey> windows) {
+    boolean allowed() {
+      return reason == null;
+    }
+  }
+
+  private final RateLimiter rates;
+
+  Decider(RateLimiter rates) {
+    this.rates = rates;
+  }
+
+  Verdict decide(Plan plan, Instant anchor, ConsumeRequest request, Instant now, BatchState state, Mode mode) {
+    List<Item> items = request.items();
+    int size = items.size();
+    DenialReason[] reasons = new DenialReason[size];
+    long[] fromPlan = new long[size];
+    long[] fromBonus = new long[size];
+    long[] overage = new long[size];
+    Limit[] limits = new Limit[size];
+    Window[] windows = new Window[size];
+    CounterKey[] keys = new CounterKey[size];
+    DenialReason reason = null;
+    List<RateLimiter.Claim> claims = null;
+    List<Integer> claimed = null;
+
+    for (int i = 0; i < size; i++) {
+      Item item = items.get(i);
+      Limit limit = plan.limitOf(item.metric());
+      if (limit == null) {
+        reasons[i] = DenialReason.METRIC_NOT_IN_PLAN;
+        reason = reason == null ? reasons[i] : reason;
+        continue;
+      }
+      limits[i] = limit;
+      windows[i] = Window.of(limit.period(), anchor, now);
+      keys[i] = new CounterKey(request.subject(), item.metric(), windows[i].start().toEpochMilli());
+      Counter counter = state.counter(keys[i]);
+      long amount = item.amount();
+      if (limit.isUnlimited()) {
+        fromPlan[i] = amount;
+      } else {
+        long planLeft = Math.max(0, limit.limit() - counter.planUsed() - counter.held);
+        fromPlan[i] = Math.min(amount, planLeft);
+        long rest = amount - fromPlan[i];
+        fromBonus[i] = Math.min(rest, bonusAvailable(state, counter, limit, now));
+        overage[i] = rest - fromBonus[i];
+        if (overage[i] > 0 && limit.enforcement() == Enforcement.HARD) {
+          reasons[i] = DenialReason.QUOTA_EXCEEDED;
+          reason = reason == null ? reasons[i] : reason;
+        }
+      }
+      if (limit.rate() != null) {
+        if (claims == null) {
+          claims = new ArrayList<>(2);
+          claimed = new ArrayList<>(2);
+        }
+        claims.add(new RateLimiter.Claim(request.subject(), item.metric(), limit.rate(), amount));
+        claimed.add(i);
+      }
+    }
+
+    if (reason == null && claims != null) {
+      int limited = rates.acquire(claims, now, mode != Mode.CHECK);
+      if (limited >= 0) {
+        reason = DenialReason.RATE_LIMITED;
+        reasons[claimed.get(limited)] = reason;
+      }
+    }
+
+    if (reason == null) {
+      // A check applies too, to its throwaway state, so that it answers exactly what a consume would.
+      for (int i = 0; i < size; i++) {
+        Counter counter = state.counter(keys[i]);
+        if (mode == Mode.RESERVE) {
+          counter.hold(items.get(i).amount());
+        } else {
+          counter.add(fromPlan[i], fromBonus[i], overage[i]);
+          takeBonus(state.grants(request.subject(), items.get(i).metric()), fromBonus[i], now);
+        }
+      }
+    }
+
+    List<ItemDecision> decisions = new ArrayList<>(size);
+    List<CounterKey> windowKeys = new ArrayList<>(size);
+    boolean granted = reason == null;
+    for (int i = 0; i < size; i++) {
+      Item item = items.get(i);
+      windowKeys.add(keys[i]);
+      if (limits[i] == null) {
+        decisions.add(
+            new ItemDecision(item.metric(), item.amount(), null, 0, 0, null, 0, null, null, 0, 0, 0, reasons[i]));
+        continue;
+      }
+      Limit limit = limits[i];
+      Counter counter = state.counter(keys[i]);
+      Long remaining = limit.isUnlimited() ? null : Math.max(0, limit.limit() - counter.planUsed() - counter.held);
+      decisions.add(
+          new ItemDecision(
+              item.metric(),
+              item.amount(),
+              limit.limit(),
+              counter.used,
+              counter.held,
+              remaining,
+              bonusAvailable(state, counter, limit, now),
+              windows[i].start(),
+              windows[i].end(),
+              granted ? fromPlan[i] : 0,
+              granted ? fromBonus[i] : 0,
+              granted ? overage[i] : 0,
+              reasons[i]));
+    }
+    return new Verdict(reason, decisions, windowKeys);
+  }
+
+  /**
+   * Bonus units others may take: the active grants, less what open reservations hold beyond the
+   * plan's allowance (a hold is backed by the allowance first, then by grants).
+   */
+  static long bonusAvailable(BatchState state, Counter counter, Limit limit, Instant now) {
+    long bonus = state.bonusRemaining(counter.key.subject(), counter.key.metric(), now);
+    if (limit.isUnlimited()) {
+      return bonus;
+    }
+    long heldBeyondPlan = Math.max(0, counter.planUsed() + counter.held - limit.limit());
+    return Math.max(0, bonus - heldBeyondPlan);
+  }
+
+  /** Takes {@code amount} bonus units from the grants in use order. */
+  static void takeBonus(List<BonusGrant> grants, long amount, Instant now) {
+    long left = amount;
+    for (BonusGrant grant : grants) {
+      if (left == 0) {
+        return;
+      }
+      if (grant.isActiveAt(now)) {
+        long take = Math.min(left, grant.remaining());
+        grant.used += take;
+        grant.dirty = true;
+        left -= take;
+      }
+    }
+    if (left > 0) {
+      throw new IllegalStateException("decided " + amount + " bonus units but the grants hold fewer");
+    }
+  }
+}

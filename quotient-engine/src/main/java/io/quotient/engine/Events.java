@@ -1,0 +1,281 @@
+package io.quotient.engine;
+
+import io.quotient.decision.DenialReason;
+import io.quotient.decision.ItemDecision;
+import io.quotient.event.Event;
+import io.quotient.event.EventItem;
+import io.quotient.event.EventQuery;
+import io.quotient.event.EventType;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writing and reading the audit trail. Events are written in the same transaction as the change
+ * they record, many per statement; their per-item context is JSON that PostgreSQL itself unpacks
+ * on the way out, so that an idempotent replay can rebuild the first decision exactly.
+ */
+final class Events {
+  private Events() {}
+
+  /** One event to insert. */
+  record Row(
+      long id,
+      Instant at,
+      EventType type,
+      String subject,
+      Boolean allowed,
+      String reason,
+      String scope,
+      String idempotencyKey,
+      Long relatedEventId,
+      String reservationId,
+      String items,
+      String metadata,
+      String detail) {}
+
+  /** The JSON of decided items, in request order. */
+  static String items(List<ItemDecision> items) {
+    Json json = new Json().beginArray();
+    for (int i = 0; i < items.size(); i++) {
+      ItemDecision item = items.get(i);
+      json.element()
+          .beginObject()
+          .field("i", i)
+          .field("metric", item.metric())
+          .field("amount", item.amount())
+          .field("limit", item.limit())
+          .field("used", item.used())
+          .field("held", item.held())
+          .field("remaining", item.remaining())
+          .field("bonusRemaining", item.bonusRemaining())
+          .field("windowStart", item.windowStart())
+          .field("resetsAt", item.resetsAt())
+          .field("fromPlan", item.fromPlan())
+          .field("fromBonus", item.fromBonus())
+          .field("overage", item.overage())
+          .field("reason", item.reason() == null ? null : item.reason().wireName())
+          .endObject();
+    }
+    return json.endArray().toString();
+  }
+
+  static void insert(Connection c, List<Row> rows) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    int n = rows.size();
+    Long[] ids = new Long[n];
+    String[] at = new String[n];
+    String[] types = new String[n];
+    String[] subjects = new String[n];
+    Boolean[] allowed = new Boolean[n];
+    String[] reasons = new String[n];
+    String[] scopes = new String[n];
+    String[] keys = new String[n];
+    Long[] related = new Long[n];
+    String[] reservations = new String[n];
+    String[] items = new String[n];
+    String[] metadata = new String[n];
+    String[] detail = new String[n];
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
+      ids[i] = row.id();
+      at[i] = row.at().toString();
+      types[i] = row.type().wireName();
+      subjects[i] = row.subject();
+      allowed[i] = row.allowed();
+      reasons[i] = row.reason();
+      scopes[i] = row.scope() == null ? "" : row.scope();
+      keys[i] = row.idempotencyKey();
+      related[i] = row.relatedEventId();
+      reservations[i] = row.reservationId();
+      items[i] = row.items() == null ? "[]" : row.items();
+      metadata[i] = row.metadata() == null ? "{}" : row.metadata();
+      detail[i] = row.detail() == null ? "{}" : row.detail();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO events (id, at, type, subject, allowed, reason, scope, idempotency_key, related_event_id,"
+                + " reservation_id, items, metadata, detail)"
+                + " SELECT * FROM unnest(?::bigint[], ?::timestamptz[], ?::text[], ?::text[], ?::boolean[], ?::text[],"
+                + " ?::text[], ?::text[], ?::bigint[], ?::text[], ?::jsonb[], ?::jsonb[], ?::jsonb[])")) {
+      ps.setArray(1, c.createArrayOf("int8", ids));
+      ps.setArray(2, c.createArrayOf("text", at));
+      ps.setArray(3, c.createArrayOf("text", types));
+      ps.setArray(4, c.createArrayOf("text", subjects));
+      ps.setArray(5, c.createArrayOf("bool", allowed));
+      ps.setArray(6, c.createArrayOf("text", reasons));
+      ps.setArray(7, c.createArrayOf("text", scopes));
+      ps.setArray(8, c.createArrayOf("text", keys));
+      ps.setArray(9, c.createArrayOf("int8", related));
+      ps.setArray(10, c.createArrayOf("text", reservations));
+      ps.setArray(11, c.createArrayOf("text", items));
+      ps.setArray(12, c.createArrayOf("text", metadata));
+      ps.setArray(13, c.createArrayOf("text", detail));
+      ps.executeUpdate();
+    }
+  }
+
+  private static final String COLUMNS =
+      "e.id, e.at, e.type, e.subject, e.allowed, e.reason, e.scope, e.idempotency_key, e.related_event_id,"
+          + " e.reservation_id,"
+          + " ARRAY(SELECT key FROM jsonb_each_text(e.metadata) ORDER BY key),"
+          + " ARRAY(SELECT value FROM jsonb_each_text(e.metadata) ORDER BY key),"
+          + " ARRAY(SELECT key FROM jsonb_each_text(e.detail) ORDER BY key),"
+          + " ARRAY(SELECT value FROM jsonb_each_text(e.detail) ORDER BY key)";
+
+  static Map<Long, Event> byIds(Connection c, Collection<Long> ids) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events e WHERE e.id = ANY(?) ORDER BY e.id")) {
+      ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
+      return read(c, ps);
+    }
+  }
+
+  static List<Event> page(Connection c, EventQuery query) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM events e WHERE e.id > ?");
+    if (query.subject() != null) {
+      sql.append(" AND e.subject = ?");
+    }
+    if (query.type() != null) {
+      sql.append(" AND e.type = ?");
+    }
+    sql.append(" ORDER BY e.id LIMIT ?");
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      ps.setLong(i++, query.after());
+      if (query.subject() != null) {
+        ps.setString(i++, query.subject());
+      }
+      if (query.type() != null) {
+        ps.setString(i++, query.type().wireName());
+      }
+      ps.setInt(i, query.limit() + 1);
+      return new ArrayList<>(read(c, ps).values());
+    }
+  }
+
+  private static Map<Long, Event> read(Connection c, PreparedStatement ps) throws SQLException {
+    Map<Long, Event> events = new LinkedHashMap<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long id = rs.getLong(1);
+        boolean allowed = rs.getBoolean(5);
+        Boolean allowedOrNull = rs.wasNull() ? null : allowed;
+        long related = rs.getLong(9);
+        Long relatedOrNull = rs.wasNull() ? null : related;
+        events.put(
+            id,
+            new Event(
+                id,
+                Store.instant(rs, 2),
+                EventType.fromWireName(rs.getString(3)),
+                rs.getString(4),
+                allowedOrNull,
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8),
+                relatedOrNull,
+                rs.getString(10),
+                new ArrayList<>(),
+                pairs(rs.getArray(11), rs.getArray(12)),
+                pairs(rs.getArray(13), rs.getArray(14))));
+      }
+    }
+    if (!events.isEmpty()) {
+      Map<Long, List<ItemDecision>> items = items(c, events.keySet());
+      events.replaceAll(
+          (id, event) ->
+              new Event(
+                  event.id(),
+                  event.at(),
+                  event.type(),
+                  event.subject(),
+                  event.allowed(),
+                  event.reason(),
+                  event.scope(),
+                  event.idempotencyKey(),
+                  event.relatedEventId(),
+                  event.reservationId(),
+                  items.getOrDefault(id, List.of()).stream().map(Events::toEventItem).toList(),
+                  event.metadata(),
+                  event.detail()));
+    }
+    return events;
+  }
+
+  /** The decided items of each event, as they were decided. */
+  static Map<Long, List<ItemDecision>> items(Connection c, Collection<Long> ids) throws SQLException {
+    Map<Long, List<ItemDecision>> items = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT e.id, x.metric, x.amount, x.\"limit\", x.used, x.held, x.remaining, x.\"bonusRemaining\","
+                + " x.\"windowStart\", x.\"resetsAt\", x.\"fromPlan\", x.\"fromBonus\", x.overage, x.reason"
+                + " FROM events e CROSS JOIN LATERAL jsonb_to_recordset(e.items) AS x(i int, metric text, amount bigint,"
+                + " \"limit\" bigint, used bigint, held bigint, remaining bigint, \"bonusRemaining\" bigint,"
+                + " \"windowStart\" timestamptz, \"resetsAt\" timestamptz, \"fromPlan\" bigint, \"fromBonus\" bigint,"
+                + " overage bigint, reason text)"
+                + " WHERE e.id = ANY(?) ORDER BY e.id, x.i")) {
+      ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          items
+              .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+              .add(
+                  new ItemDecision(
+                      rs.getString(2),
+                      rs.getLong(3),
+                      nullableLong(rs, 4),
+                      rs.getLong(5),
+                      rs.getLong(6),
+                      nullableLong(rs, 7),
+                      rs.getLong(8),
+                      Store.instant(rs, 9),
+                      Store.instant(rs, 10),
+                      rs.getLong(11),
+                      rs.getLong(12),
+                      rs.getLong(13),
+                      DenialReason.fromWireName(rs.getString(14))));
+        }
+      }
+    }
+    return items;
+  }
+
+  private static EventItem toEventItem(ItemDecision item) {
+    return new EventItem(
+        item.metric(),
+        item.amount(),
+        item.limit(),
+        item.used(),
+        item.remaining(),
+        item.fromPlan(),
+        item.fromBonus(),
+        item.overage(),
+        item.windowStart());
+  }
+
+  static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    long value = rs.getLong(column);
+    return rs.wasNull() ? null : value;
+  }
+
+  private static Map<String, String> pairs(Array keys, Array values) throws SQLException {
+    String[] k = (String[]) keys.getArray();
+    String[] v = (String[]) values.getArray();
+    Map<String, String> map = new LinkedHashMap<>();
+    for (int i = 0; i < k.length; i++) {
+      map.put(k[i], v[i]);
+    }
+    return map;
+  }
+}

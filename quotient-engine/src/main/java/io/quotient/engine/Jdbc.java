@@ -1,0 +1,99 @@
+package io.quotient.engine;
+
+import io.quotient.QuotientException;
+import io.quotient.StorageException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * The one place SQL exceptions become {@link StorageException}s, and transactions are begun,
+ * committed, rolled back and retried.
+ *
+ * <p>A transaction is retried (a few times) only when PostgreSQL reports a deadlock or a
+ * serialization failure, or the work itself asks for it with {@link Retry}: row locks are taken in
+ * a fixed order, so these are rare races (a counter row created by two writers at once), not the
+ * normal path.
+ */
+final class Jdbc {
+  private static final int ATTEMPTS = 8;
+
+  private final DataSource dataSource;
+
+  Jdbc(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Work on one connection. */
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Thrown by work that lost a race and must run again in a new transaction. */
+  static final class Retry extends RuntimeException {
+    Retry(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Runs {@code work} in a transaction that commits when it returns. */
+  <T> T inTransaction(Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(false);
+        try {
+          T result = work.run(connection);
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(connection, e);
+          if (attempt < ATTEMPTS && isRetryable(e)) {
+            continue;
+          }
+          throw wrap(e);
+        }
+      } catch (SQLException e) {
+        throw wrap(e);
+      }
+    }
+  }
+
+  /** Runs read-only {@code work} outside any explicit transaction. */
+  <T> T read(Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw wrap(e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+    }
+  }
+
+  static boolean isRetryable(Exception e) {
+    if (e instanceof Retry) {
+      return true;
+    }
+    if (e instanceof SQLException sql) {
+      String state = sql.getSQLState();
+      return "40P01".equals(state) || "40001".equals(state);
+    }
+    return false;
+  }
+
+  static RuntimeException wrap(Exception e) {
+    if (e instanceof QuotientException quotient) {
+      return quotient;
+    }
+    if (e instanceof RuntimeException runtime && !(e instanceof Retry)) {
+      return runtime;
+    }
+    return new StorageException("database operation failed: " + e.getMessage(), e);
+  }
+}

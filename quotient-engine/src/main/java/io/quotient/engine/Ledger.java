@@ -1,0 +1,409 @@
+package io.quotient.engine;
+
+import io.quotient.decision.ConsumeRequest;
+import io.quotient.decision.ConsumeResult;
+import io.quotient.decision.Decision;
+import io.quotient.decision.DenialReason;
+import io.quotient.decision.IdempotencyInFlight;
+import io.quotient.decision.IdempotencyMismatch;
+import io.quotient.decision.Item;
+import io.quotient.decision.ItemDecision;
+import io.quotient.decision.Reserved;
+import io.quotient.event.Event;
+import io.quotient.event.EventType;
+import io.quotient.plan.Limit;
+import io.quotient.plan.Plan;
+import io.quotient.window.Window;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The write path: consumes and reservations are queued, and each writer thread takes everything
+ * queued when it becomes free (natural batching: no timer, so no added latency when idle) and
+ * decides it as one transaction.
+ *
+ * <h2>One batch</h2>
+ *
+ * <ol>
+ *   <li>Read the subjects (creating unknown ones on the default plan) and their plans.
+ *   <li>Lock every counter row the batch touches in (subject, metric, window) order, creating
+ *       missing rows; return holds of expired reservations found on them; lock the subjects'
+ *       grants with units left in id order. Writers (in this process or any other) lock in this
+ *       same order, so they queue behind each other instead of deadlocking, and no decision is
+ *       ever made on a value another writer may still change.
+ *   <li>Look up idempotency keys (after the locks: a key stored by a writer that held the same
+ *       counters is visible now).
+ *   <li>Decide each request in arrival order, in memory ({@link Decider}).
+ *   <li>Write counters, grants, events, reservations and keys with set-based statements, commit
+ *       once, and only then answer every request of the batch.
+ * </ol>
+ *
+ * <p>A request is answered only after the commit that records it, so every answer is durable.
+ * Reads never go through here and never wait for it.
+ */
+final class Ledger implements AutoCloseable {
+  /** A queued request. */
+  private record Pending(
+      ConsumeRequest request, Duration ttl, String fingerprint, Idempotency.Ref ref, CompletableFuture<ConsumeResult> future) {}
+
+  private final Jdbc jdbc;
+  private final Clock clock;
+  private final String defaultPlan;
+  private final PlanCache plans;
+  private final Decider decider;
+  private final EventIds ids;
+  private final int maxBatchSize;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
+  private final List<Thread> writers = new ArrayList<>();
+  private final BatchObserver observer;
+  private volatile boolean closed;
+
+  /** Told about every committed batch (for metrics). */
+  interface BatchObserver {
+    void committed(int size, long nanos);
+  }
+
+  Ledger(
+      Jdbc jdbc, Clock clock, String defaultPlan, PlanCache plans, Decider decider, EventIds ids, int writerCount,
+      int maxBatchSize, BatchObserver observer) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.defaultPlan = defaultPlan;
+    this.plans = plans;
+    this.decider = decider;
+    this.ids = ids;
+    this.maxBatchSize = maxBatchSize;
+    this.observer = observer;
+    for (int i = 0; i < writerCount; i++) {
+      Thread writer = Thread.ofPlatform().name("quotient-writer-" + i).daemon(true).unstarted(this::run);
+      writers.add(writer);
+      writer.start();
+    }
+  }
+
+  /** Queues a consume ({@code ttl == null}) or a reservation. */
+  CompletableFuture<ConsumeResult> submit(ConsumeRequest request, Duration ttl) {
+    CompletableFuture<ConsumeResult> future = new CompletableFuture<>();
+    Idempotency.Ref ref = null;
+    String fingerprint = null;
+    if (request.idempotencyKey() != null) {
+      ref = new Idempotency.Ref(request.scope(), request.subject(), request.idempotencyKey());
+      fingerprint = Fingerprint.of(request, ttl);
+      if (!inFlight.add(ref.inFlightName())) {
+        future.complete(new IdempotencyInFlight(request.idempotencyKey()));
+        return future;
+      }
+    }
+    admission.readLock().lock();
+    try {
+      if (closed) {
+        if (ref != null) {
+          inFlight.remove(ref.inFlightName());
+        }
+        throw new IllegalStateException("the engine is closed");
+      }
+      queue.add(new Pending(request, ttl, fingerprint, ref, future));
+    } finally {
+      admission.readLock().unlock();
+    }
+    return future;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(maxBatchSize);
+    while (true) {
+      Pending first;
+      try {
+        first = queue.poll(50, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (first == null) {
+        if (closed && queue.isEmpty()) {
+          return;
+        }
+        continue;
+      }
+      batch.add(first);
+      queue.drainTo(batch, maxBatchSize - 1);
+      process(batch);
+      batch.clear();
+    }
+  }
+
+  private void process(List<Pending> batch) {
+    long started = System.nanoTime();
+    List<ConsumeResult> results;
+    try {
+      results = jdbc.inTransaction(c -> decide(c, batch));
+    } catch (RuntimeException e) {
+      for (Pending pending : batch) {
+        forget(pending);
+        pending.future().completeExceptionally(e);
+      }
+      return;
+    } catch (Error e) {
+      for (Pending pending : batch) {
+        forget(pending);
+        pending.future().completeExceptionally(e);
+      }
+      throw e;
+    }
+    observer.committed(batch.size(), System.nanoTime() - started);
+    for (int i = 0; i < batch.size(); i++) {
+      Pending pending = batch.get(i);
+      forget(pending);
+      pending.future().complete(results.get(i));
+    }
+  }
+
+  private void forget(Pending pending) {
+    if (pending.ref() != null) {
+      inFlight.remove(pending.ref().inFlightName());
+    }
+  }
+
+  private List<ConsumeResult> decide(Connection c, List<Pending> batch) throws SQLException {
+    Instant now = clock.instant();
+    List<Events.Row> events = new ArrayList<>();
+
+    Map<String, Store.SubjectRow> subjects = subjectsOf(c, batch, now, events);
+
+    List<Idempotency.Ref> refs = new ArrayList<>();
+    for (Pending pending : batch) {
+      if (pending.ref() != null) {
+        refs.add(pending.ref());
+      }
+    }
+
+    int n = batch.size();
+    Plan[] planOf = new Plan[n];
+    SortedSet<CounterKey> keys = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      ConsumeRequest request = batch.get(i).request();
+      Store.SubjectRow subject = subjects.get(request.subject());
+      if (subject == null) {
+        continue;
+      }
+      Plan plan = plans.get(c, subject.plan(), subject.planVersion());
+      planOf[i] = plan;
+      for (Item item : request.items()) {
+        Limit limit = plan.limitOf(item.metric());
+        if (limit != null) {
+          Window window = Window.of(limit.period(), subject.anchor(), now);
+          keys.add(new CounterKey(request.subject(), item.metric(), window.start().toEpochMilli()));
+        }
+      }
+    }
+
+    BatchState state = new BatchState();
+    Store.loadCounters(c, keys, state, true);
+    expireHolds(c, state, now, events);
+    Store.loadGrants(c, subjects.keySet(), state, true);
+    Map<Idempotency.Ref, Idempotency.Stored> stored = Idempotency.find(c, refs);
+
+    ConsumeResult[] results = new ConsumeResult[n];
+    Map<Integer, Long> replays = new HashMap<>();
+    List<Idempotency.Row> newKeys = new ArrayList<>();
+    List<Reservations.Row> reservations = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Pending pending = batch.get(i);
+      ConsumeRequest request = pending.request();
+      if (pending.ref() != null) {
+        Idempotency.Stored first = stored.get(pending.ref());
+        if (first != null) {
+          if (first.fingerprint().equals(pending.fingerprint())) {
+            replays.put(i, first.eventId());
+          } else {
+            results[i] = new IdempotencyMismatch(request.idempotencyKey());
+          }
+          continue;
+        }
+      }
+      long eventId = ids.next(c);
+      Store.SubjectRow subject = subjects.get(request.subject());
+      Decision decision;
+      if (subject == null) {
+        decision = unknownSubject(request, eventId);
+      } else {
+        Decider.Verdict verdict =
+            decider.decide(
+                planOf[i], subject.anchor(), request, now, state, pending.ttl() == null ? Decider.Mode.CONSUME : Decider.Mode.RESERVE);
+        decision = new Decision(verdict.allowed(), verdict.reason(), eventId, verdict.items(), false);
+      }
+      String reservationId = null;
+      String detail = null;
+      if (pending.ttl() != null && decision.allowed()) {
+        reservationId = UUID.randomUUID().toString();
+        Instant expiresAt = now.plus(pending.ttl());
+        reservations.add(reservationRow(reservationId, request, decision, expiresAt, eventId));
+        detail = Json.object(Map.of("expiresAt", expiresAt.toString(), "ttlSeconds", Long.toString(pending.ttl().toSeconds())));
+        results[i] = new Reserved(reservationId, expiresAt, decision);
+      } else {
+        results[i] = decision;
+      }
+      events.add(
+          new Events.Row(
+              eventId,
+              now,
+              pending.ttl() == null ? EventType.CONSUME : EventType.RESERVE,
+              request.subject(),
+              decision.allowed(),
+              decision.reason() == null ? null : decision.reason().wireName(),
+              request.scope(),
+              request.idempotencyKey(),
+              null,
+              reservationId,
+              Events.items(decision.items()),
+              request.metadata().isEmpty() ? null : Json.object(request.metadata()),
+              detail));
+      if (pending.ref() != null) {
+        newKeys.add(new Idempotency.Row(pending.ref(), pending.fingerprint(), eventId));
+      }
+    }
+
+    Store.writeCounters(c, state.counters());
+    Store.writeGrants(c, state.allGrants());
+    Events.insert(c, events);
+    Reservations.insert(c, reservations, now);
+    Idempotency.insert(c, newKeys, now);
+    if (!replays.isEmpty()) {
+      replay(c, batch, replays, results);
+    }
+    return List.of(results);
+  }
+
+  /** The batch's subjects, creating unknown ones on the default plan when there is one. */
+  private Map<String, Store.SubjectRow> subjectsOf(Connection c, List<Pending> batch, Instant now, List<Events.Row> events)
+      throws SQLException {
+    Set<String> ids = new HashSet<>();
+    for (Pending pending : batch) {
+      ids.add(pending.request().subject());
+    }
+    Map<String, Store.SubjectRow> subjects = Store.subjects(c, ids);
+    if (subjects.size() == ids.size() || defaultPlan == null) {
+      return subjects;
+    }
+    List<String> missing = new ArrayList<>();
+    for (String id : ids) {
+      if (!subjects.containsKey(id)) {
+        missing.add(id);
+      }
+    }
+    for (String created : Store.createSubjects(c, missing, defaultPlan, now)) {
+      events.add(Subjects.createdEvent(this.ids.next(c), now, created, defaultPlan, null));
+    }
+    subjects.putAll(Store.subjects(c, missing));
+    return subjects;
+  }
+
+  /** Returns the holds of expired reservations on the locked counters before anything is decided. */
+  private void expireHolds(Connection c, BatchState state, Instant now, List<Events.Row> events) throws SQLException {
+    Set<String> holding = new HashSet<>();
+    for (Counter counter : state.counters()) {
+      if (counter.held > 0) {
+        holding.add(counter.key.subject());
+      }
+    }
+    if (holding.isEmpty()) {
+      return;
+    }
+    for (Reservations.Row reservation : Reservations.expiredOf(c, holding, now)) {
+      Events.Row expired = Holds.expire(c, reservation, state, now, ids);
+      if (expired != null) {
+        events.add(expired);
+      }
+    }
+  }
+
+  /** The denial of a request for a subject that does not exist (and no default plan). */
+  static Decision unknownSubject(ConsumeRequest request, long eventId) {
+    List<ItemDecision> items = new ArrayList<>();
+    for (Item item : request.items()) {
+      items.add(
+          new ItemDecision(item.metric(), item.amount(), null, 0, 0, null, 0, null, null, 0, 0, 0, DenialReason.UNKNOWN_SUBJECT));
+    }
+    return new Decision(false, DenialReason.UNKNOWN_SUBJECT, eventId, items, false);
+  }
+
+  private static Reservations.Row reservationRow(
+      String id, ConsumeRequest request, Decision decision, Instant expiresAt, long eventId) {
+    List<String> metrics = new ArrayList<>();
+    List<Long> amounts = new ArrayList<>();
+    List<Long> windows = new ArrayList<>();
+    for (ItemDecision item : decision.items()) {
+      metrics.add(item.metric());
+      amounts.add(item.amount());
+      windows.add(item.windowStart().toEpochMilli());
+    }
+    return new Reservations.Row(id, request.subject(), "held", metrics, amounts, windows, expiresAt, eventId);
+  }
+
+  /** Rebuilds the first decision of each retried request from its event. */
+  private static void replay(Connection c, List<Pending> batch, Map<Integer, Long> replays, ConsumeResult[] results)
+      throws SQLException {
+    Map<Long, Event> events = Events.byIds(c, replays.values());
+    Map<Long, List<ItemDecision>> items = Events.items(c, replays.values());
+    for (Map.Entry<Integer, Long> entry : replays.entrySet()) {
+      Event event = events.get(entry.getValue());
+      if (event == null) {
+        throw new IllegalStateException("idempotency key points at missing event " + entry.getValue());
+      }
+      Decision decision =
+          new Decision(
+              Boolean.TRUE.equals(event.allowed()),
+              DenialReason.fromWireName(event.reason()),
+              event.id(),
+              items.getOrDefault(event.id(), List.of()),
+              true);
+      if (event.reservationId() != null) {
+        results[entry.getKey()] =
+            new Reserved(event.reservationId(), Instant.parse(event.detail().get("expiresAt")), decision);
+      } else {
+        results[entry.getKey()] = decision;
+      }
+    }
+    if (batch.size() < replays.size()) {
+      throw new IllegalStateException("more replays than requests");
+    }
+  }
+
+  /** Stops taking requests and waits until every queued one is answered. */
+  @Override
+  public void close() {
+    admission.writeLock().lock();
+    try {
+      closed = true;
+    } finally {
+      admission.writeLock().unlock();
+    }
+    for (Thread writer : writers) {
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.quotient.engine;
+
+import io.quotient.event.EventType;
+import io.quotient.plan.Limit;
+import io.quotient.plan.Plan;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Plan rows: every change bumps the plan's version, which tells engines to reload it. */
+final class Plans {
+  private Plans() {}
+
+  /** Creates or replaces the plan; returns its new version. */
+  static long put(Connection c, Plan plan, Instant now) throws SQLException {
+    long version;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO plans (name, version, updated_at) VALUES (?, 1, ?) ON CONFLICT (name)"
+                + " DO UPDATE SET version = plans.version + 1, updated_at = excluded.updated_at RETURNING version")) {
+      ps.setString(1, plan.name());
+      Store.setInstant(ps, 2, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        version = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM plan_limits WHERE plan = ?")) {
+      ps.setString(1, plan.name());
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO plan_limits (plan, metric, quota, period, enforcement, overage_amount, overage_currency,"
+                + " rate_per_second, rate_burst) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Map.Entry<String, Limit> entry : plan.limits().entrySet()) {
+        Limit limit = entry.getValue();
+        ps.setString(1, plan.name());
+        ps.setString(2, entry.getKey());
+        ps.setObject(3, limit.limit(), java.sql.Types.BIGINT);
+        ps.setString(4, limit.period().name());
+        ps.setString(5, limit.enforcement().name());
+        ps.setBigDecimal(6, limit.overagePrice() == null ? null : limit.overagePrice().amount());
+        ps.setString(7, limit.overagePrice() == null ? null : limit.overagePrice().currency().getCurrencyCode());
+        ps.setObject(8, limit.rate() == null ? null : limit.rate().perSecond(), java.sql.Types.BIGINT);
+        ps.setObject(9, limit.rate() == null ? null : limit.rate().burst(), java.sql.Types.BIGINT);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    return version;
+  }
+
+  static Events.Row changedEvent(long id, Instant now, Plan plan, long version, String scope) {
+    Map<String, String> detail = new LinkedHashMap<>();
+    detail.put("plan", plan.name());
+    detail.put("version", Long.toString(version));
+    plan.limits()
+        .forEach(
+            (metric, limit) ->
+                detail.put(
+                    "limits." + metric,
+                    (limit.isUnlimited() ? "unlimited" : limit.limit().toString())
+                        + "/" + limit.period().wireName() + "/" + limit.enforcement().wireName()));
+    return new Events.Row(
+        id, now, EventType.PLAN_CHANGE, null, null, null, scope, null, null, null, null, null, Json.object(detail));
+  }
+}

@@ -1,0 +1,152 @@
+package io.quotient.engine;
+
+import io.quotient.InvalidArgumentException;
+import io.quotient.NotFoundException;
+import io.quotient.decision.ItemDecision;
+import io.quotient.event.Event;
+import io.quotient.event.EventType;
+import io.quotient.refund.RefundRequest;
+import io.quotient.refund.RefundResult;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Refunds. Each item of a consume is given back as if its units were laid out overage first,
+ * then bonus, then plan allowance: earlier refunds took the first units of that line, a new one
+ * takes the next. Overage refunded is not billed; bonus refunded returns to the subject's unexpired
+ * grants (latest expiry first); plan units free the allowance of the consume's own window.
+ */
+final class Refunds {
+  private Refunds() {}
+
+  static RefundResult refund(Connection c, RefundRequest request, Instant now, EventIds ids) throws SQLException {
+    long consumeId = target(c, request);
+    Event consume = Events.byIds(c, List.of(consumeId)).get(consumeId);
+    if (consume == null || consume.type() != EventType.CONSUME) {
+      throw new NotFoundException("consume event", Long.toString(consumeId));
+    }
+    if (!Boolean.TRUE.equals(consume.allowed())) {
+      return new RefundResult.NotRefundable(consumeId, 0);
+    }
+    List<ItemDecision> items = Events.items(c, List.of(consumeId)).getOrDefault(consumeId, List.of());
+    if (request.amount() != null && items.size() != 1) {
+      throw new InvalidArgumentException("amount", "a partial refund needs a single-item consume; this one has " + items.size());
+    }
+
+    TreeSet<CounterKey> keys = new TreeSet<>();
+    for (ItemDecision item : items) {
+      keys.add(new CounterKey(consume.subject(), item.metric(), item.windowStart().toEpochMilli()));
+    }
+    BatchState state = new BatchState();
+    // Locking the consume's counters first serialises refunds of the same consume.
+    Store.loadCounters(c, keys, state, true);
+    Map<String, Long> refunded = refundedSoFar(c, consumeId);
+
+    long totalRefundable = 0;
+    long[] amounts = new long[items.size()];
+    for (int i = 0; i < items.size(); i++) {
+      ItemDecision item = items.get(i);
+      long refundable = item.amount() - refunded.getOrDefault(item.metric(), 0L);
+      totalRefundable += refundable;
+      amounts[i] = request.amount() == null ? refundable : request.amount();
+      if (amounts[i] > refundable) {
+        return new RefundResult.NotRefundable(consumeId, refundable);
+      }
+    }
+    if (totalRefundable == 0) {
+      return new RefundResult.NotRefundable(consumeId, 0);
+    }
+
+    List<ItemDecision> eventItems = new ArrayList<>();
+    List<RefundResult.RefundedItem> result = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      ItemDecision item = items.get(i);
+      long before = refunded.getOrDefault(item.metric(), 0L);
+      long amount = amounts[i];
+      long overage = overlap(before, amount, 0, item.overage());
+      long bonus = overlap(before, amount, item.overage(), item.overage() + item.fromBonus());
+      long plan = amount - overage - bonus;
+      Counter counter = state.counter(new CounterKey(consume.subject(), item.metric(), item.windowStart().toEpochMilli()));
+      counter.used = Math.max(0, counter.used - amount);
+      counter.overage = Math.max(0, counter.overage - overage);
+      counter.fromBonus = Math.max(0, counter.fromBonus - bonus);
+      counter.dirty = true;
+      if (bonus > 0) {
+        returnBonus(c, consume.subject(), item.metric(), bonus, now);
+      }
+      eventItems.add(
+          new ItemDecision(
+              item.metric(), amount, item.limit(), counter.used, counter.held, null, 0, item.windowStart(), null, plan, bonus,
+              overage, null));
+      result.add(new RefundResult.RefundedItem(item.metric(), amount, counter.used));
+    }
+    Store.writeCounters(c, state.counters());
+    long eventId = ids.next(c);
+    Events.insert(
+        c,
+        List.of(
+            new Events.Row(
+                eventId, now, EventType.REFUND, consume.subject(), null, null, request.scope(), null, consumeId, null,
+                Events.items(eventItems), null, null)));
+    return new RefundResult.Refunded(eventId, consumeId, consume.subject(), result);
+  }
+
+  private static long target(Connection c, RefundRequest request) throws SQLException {
+    if (request.eventId() != null) {
+      return request.eventId();
+    }
+    Idempotency.Ref ref = new Idempotency.Ref(request.scope(), request.subject(), request.idempotencyKey());
+    Idempotency.Stored stored = Idempotency.find(c, List.of(ref)).get(ref);
+    if (stored == null) {
+      throw new NotFoundException("idempotency key", request.idempotencyKey());
+    }
+    return stored.eventId();
+  }
+
+  private static Map<String, Long> refundedSoFar(Connection c, long consumeId) throws SQLException {
+    Map<String, Long> refunded = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT x.metric, sum(x.amount) FROM events e CROSS JOIN LATERAL jsonb_to_recordset(e.items)"
+                + " AS x(metric text, amount bigint) WHERE e.related_event_id = ? AND e.type = 'refund' GROUP BY x.metric")) {
+      ps.setLong(1, consumeId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          refunded.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return refunded;
+  }
+
+  /** Returns bonus units to unexpired grants, latest expiry first (the reverse of use). */
+  private static void returnBonus(Connection c, String subject, String metric, long units, Instant now) throws SQLException {
+    List<BonusGrant> grants = Grants.usedAndActive(c, subject, metric, now);
+    grants.sort(Comparator.comparing((BonusGrant g) -> g, BonusGrant::byUseOrder).reversed());
+    long left = units;
+    for (BonusGrant grant : grants) {
+      long back = Math.min(left, grant.used);
+      grant.used -= back;
+      grant.dirty = true;
+      left -= back;
+      if (left == 0) {
+        break;
+      }
+    }
+    Store.writeGrants(c, grants);
+  }
+
+  /** How much of [from, from + length) falls in [start, end). */
+  private static long overlap(long from, long length, long start, long end) {
+    return Math.max(0, Math.min(from + length, end) - Math.max(from, start));
+  }
+}
