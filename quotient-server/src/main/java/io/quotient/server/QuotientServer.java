@@ -1,0 +1,185 @@
+package io.quotient.server;
+
+import io.javalin.Javalin;
+import io.quotient.engine.Quotient;
+import io.quotient.server.api.Api;
+import io.quotient.server.auth.ApiKeys;
+import io.quotient.server.auth.Authenticator;
+import io.quotient.server.auth.CredentialTables;
+import io.quotient.server.auth.SubjectTokens;
+import io.quotient.server.config.ServerConfig;
+import io.quotient.server.metrics.ServerMetrics;
+import io.quotient.server.problem.Problem;
+import io.quotient.server.problem.ProblemException;
+import io.quotient.server.problem.ProblemMapper;
+import io.quotient.server.problem.ProblemType;
+import io.quotient.storage.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Quotient server: the database, the engine on it, and the HTTP API in front.
+ *
+ * <p>Start-up, in order: open the database (embedded unless a URL is configured) and migrate the
+ * engine's and the server's tables; start the engine; install plans; create the bootstrap admin
+ * key on a database without keys; load the token signing secret; listen.
+ *
+ * <p>{@link #close} shuts down gracefully: new requests are refused with 503 while those in flight
+ * finish, then the listener stops, then the engine finishes its batches in flight, then the
+ * database closes. Thread-safe.
+ */
+public final class QuotientServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(QuotientServer.class);
+  private static final String ADMITTED = "quotient.admitted";
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Database database;
+  private final Quotient engine;
+  private final ServerMetrics metrics;
+  private final Javalin app;
+  private final Drain drain;
+  private final String generatedAdminKey;
+  private final List<String> routes;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private QuotientServer(
+      Database database, Quotient engine, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
+      List<String> routes) {
+    this.database = database;
+    this.engine = engine;
+    this.metrics = metrics;
+    this.app = app;
+    this.drain = drain;
+    this.generatedAdminKey = generatedAdminKey;
+    this.routes = routes;
+  }
+
+  /** Opens the database the settings name and starts the server on it. */
+  public static QuotientServer start(ServerConfig config) {
+    Database database = config.databaseUrl() != null
+        ? Database.external(config.databaseUrl(), config.databaseSchema(), config.poolSize())
+        : Database.embedded(config.dataDir().toAbsolutePath(), config.poolSize());
+    return start(config, database, Clock.systemUTC());
+  }
+
+  /**
+   * Starts the server on an open {@code database}, which it closes when it closes. The clock is
+   * the engine's and the credentials' (tests pass a fixed one).
+   */
+  public static QuotientServer start(ServerConfig config, Database database, Clock clock) {
+    Quotient engine = null;
+    ServerMetrics metrics = null;
+    try {
+      CredentialTables.migrate(database.dataSource(), database.schema());
+      engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan()).build();
+      PlanInstaller.install(engine, config.plansFile());
+      ApiKeys keys = new ApiKeys(database.dataSource(), clock);
+      String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
+      SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
+      metrics = new ServerMetrics();
+      Drain drain = new Drain();
+      Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
+      Authenticator authenticator = new Authenticator(keys, tokens);
+      ServerMetrics m = metrics;
+      List<String> routes = new ArrayList<>();
+      Javalin app = Javalin.create(cfg -> {
+        cfg.startup.showJavalinBanner = false;
+        cfg.concurrency.useVirtualThreads = true;
+        // The API reads bodies itself, with its own limit and a problem answer past it.
+        cfg.http.maxRequestSize = config.maxBodyBytes() + 1L;
+        cfg.events.handlerAdded(h -> {
+          if (h.getHttpMethod().isHttpMethod()) {
+            routes.add(h.getHttpMethod().name() + " " + h.getPath());
+          }
+        });
+        cfg.routes.before(ctx -> {
+          if (!drain.enter()) {
+            throw new ProblemException(ProblemType.SHUTTING_DOWN, "the server is shutting down; retry on another instance");
+          }
+          ctx.attribute(ADMITTED, Boolean.TRUE);
+        });
+        cfg.routes.beforeMatched(authenticator::handle);
+        cfg.routes.after(ctx -> {
+          if (ctx.attribute(ADMITTED) != null) {
+            ctx.attribute(ADMITTED, null);
+            drain.exit();
+          }
+        });
+        cfg.routes.exception(Exception.class, ProblemMapper::handle);
+        cfg.routes.error(404, ctx -> {
+          if (!ProblemMapper.isProblem(ctx)) {
+            ProblemMapper.write(ctx, Problem.of(ProblemType.NOT_FOUND, "no route " + ctx.method() + " " + ctx.path(), null));
+          }
+        });
+        cfg.routes.error(405, ctx -> {
+          if (!ProblemMapper.isProblem(ctx)) {
+            ProblemMapper.write(ctx, Problem.of(ProblemType.METHOD_NOT_ALLOWED, "method not allowed on " + ctx.path(), null));
+          }
+        });
+        cfg.requestLogger.http((ctx, ms) ->
+            m.request(ctx.method().name(), Api.routeOf(ctx), ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
+        api.register(cfg.routes);
+      });
+      app.start(config.host(), config.port());
+      log.info("Quotient listening on port {}", app.port());
+      return new QuotientServer(database, engine, metrics, app, drain, generated, List.copyOf(routes));
+    } catch (RuntimeException e) {
+      if (engine != null) {
+        engine.close();
+      }
+      if (metrics != null) {
+        metrics.close();
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The admin key generated on a fresh database (to print once); empty otherwise. */
+  public Optional<String> generatedAdminKey() {
+    return Optional.ofNullable(generatedAdminKey);
+  }
+
+  /** Every HTTP route, as {@code METHOD /path/{param}}. */
+  public List<String> routes() {
+    return routes;
+  }
+
+  /** Shuts down gracefully (see the class comment); later calls do nothing. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      if (!drain.close(DRAIN_TIMEOUT)) {
+        log.warn("requests still in flight after {}; stopping anyway", DRAIN_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      app.stop();
+    } finally {
+      try {
+        engine.close();
+      } finally {
+        metrics.close();
+        database.close();
+      }
+    }
+    log.info("Quotient stopped");
+  }
+}

@@ -1,0 +1,219 @@
+package io.quotient.server.auth;
+
+import io.quotient.InvalidArgumentException;
+import io.quotient.NotFoundException;
+import io.quotient.server.problem.ProblemException;
+import io.quotient.server.problem.ProblemType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The API keys, in the database. A key is {@code qk_} and 43 characters of base64url (256 random
+ * bits); only its SHA-256 is stored, so a stolen table does not give keys away, and a plain hash
+ * (not a slow one) is enough because the keys are random, not chosen by people.
+ *
+ * <p>Every request looks its key up again: there is no cache, so a revoked key stops working at
+ * once on every instance. Thread-safe.
+ */
+public final class ApiKeys {
+  /** The prefix every key starts with, so that leaked keys are recognisable. */
+  public static final String KEY_PREFIX = "qk_";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final DataSource dataSource;
+  private final Clock clock;
+
+  public ApiKeys(DataSource dataSource, Clock clock) {
+    this.dataSource = dataSource;
+    this.clock = clock;
+  }
+
+  /**
+   * A key as listed: everything but the key itself.
+   *
+   * @param id the key's id
+   * @param name its name
+   * @param role its role
+   * @param prefix its first characters, to recognise it
+   * @param createdAt when it was created
+   * @param revokedAt when it was revoked, or null
+   */
+  public record KeyInfo(String id, String name, Role role, String prefix, Instant createdAt, Instant revokedAt) {}
+
+  /**
+   * A key just created: the only time the key itself is known.
+   *
+   * @param key the secret key
+   * @param info its listing
+   */
+  public record IssuedKey(String key, KeyInfo info) {}
+
+  /** Creates a key with a fresh random secret. */
+  public IssuedKey create(String name, Role role) {
+    return insert(name, role, newKey());
+  }
+
+  /**
+   * On a database without any key, creates the first admin key: {@code configured} when given,
+   * else a generated one. Returns the generated key (to print once), or empty when the database
+   * already had keys or the key was configured. Safe when several instances start at once.
+   */
+  public Optional<String> bootstrap(String configured) {
+    return Jdbc.transaction(dataSource, "create the bootstrap admin key", connection -> {
+      try (PreparedStatement lock = connection.prepareStatement("LOCK TABLE server_api_keys IN EXCLUSIVE MODE")) {
+        lock.execute();
+      }
+      try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM server_api_keys");
+          ResultSet rs = count.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          return Optional.<String>empty();
+        }
+      }
+      String key = configured != null ? configured : newKey();
+      insert(connection, "bootstrap admin", Role.ADMIN, key);
+      return configured != null ? Optional.<String>empty() : Optional.of(key);
+    });
+  }
+
+  /** The key {@code secret} stands for: present when known, with its revocation time if revoked. */
+  Optional<KeyInfo> find(String secret) {
+    byte[] hash = hash(secret);
+    return Jdbc.run(dataSource, "look up an API key", connection -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT id, name, role, key_prefix, created_at, revoked_at FROM server_api_keys WHERE key_hash = ?")) {
+        ps.setBytes(1, hash);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(read(rs)) : Optional.<KeyInfo>empty();
+        }
+      }
+    });
+  }
+
+  /** Every key, oldest first, revoked ones included. */
+  public List<KeyInfo> list() {
+    return Jdbc.run(dataSource, "list API keys", connection -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+              "SELECT id, name, role, key_prefix, created_at, revoked_at FROM server_api_keys ORDER BY created_at, id");
+          ResultSet rs = ps.executeQuery()) {
+        List<KeyInfo> keys = new ArrayList<>();
+        while (rs.next()) {
+          keys.add(read(rs));
+        }
+        return keys;
+      }
+    });
+  }
+
+  /**
+   * Revokes a key; it stops working at once. Revoking a revoked key changes nothing. Refuses to
+   * revoke the last active admin key, which would lock every administrator out.
+   *
+   * @throws NotFoundException when there is no such key
+   */
+  public KeyInfo revoke(String id) {
+    return Jdbc.transaction(dataSource, "revoke an API key", connection -> {
+      try (PreparedStatement lock = connection.prepareStatement("LOCK TABLE server_api_keys IN EXCLUSIVE MODE")) {
+        lock.execute();
+      }
+      KeyInfo key;
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT id, name, role, key_prefix, created_at, revoked_at FROM server_api_keys WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new NotFoundException("key", id);
+          }
+          key = read(rs);
+        }
+      }
+      if (key.revokedAt() != null) {
+        return key;
+      }
+      if (key.role() == Role.ADMIN) {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT count(*) FROM server_api_keys WHERE role = 'admin' AND revoked_at IS NULL");
+            ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) <= 1) {
+            throw new ProblemException(ProblemType.LAST_ADMIN_KEY,
+                "key " + id + " is the last active admin key; create another admin key first");
+          }
+        }
+      }
+      Instant now = clock.instant();
+      try (PreparedStatement ps = connection.prepareStatement("UPDATE server_api_keys SET revoked_at = ? WHERE id = ?")) {
+        ps.setTimestamp(1, Timestamp.from(now));
+        ps.setString(2, id);
+        ps.executeUpdate();
+      }
+      return new KeyInfo(key.id(), key.name(), key.role(), key.prefix(), key.createdAt(), now);
+    });
+  }
+
+  private IssuedKey insert(String name, Role role, String key) {
+    return Jdbc.run(dataSource, "create an API key", connection -> insert(connection, name, role, key));
+  }
+
+  private IssuedKey insert(java.sql.Connection connection, String name, Role role, String key) throws java.sql.SQLException {
+    InvalidArgumentException.require(name != null && !name.isBlank(), "name", "must not be blank");
+    InvalidArgumentException.require(name.length() <= 100, "name", "must be at most 100 characters");
+    String id = "key_" + HexFormat.of().formatHex(randomBytes(8));
+    Instant now = clock.instant();
+    String prefix = key.substring(0, Math.min(key.length(), 7));
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO server_api_keys (id, name, role, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, id);
+      ps.setString(2, name);
+      ps.setString(3, role.wireName());
+      ps.setBytes(4, hash(key));
+      ps.setString(5, prefix);
+      ps.setTimestamp(6, Timestamp.from(now));
+      ps.executeUpdate();
+    }
+    return new IssuedKey(key, new KeyInfo(id, name, role, prefix, now, null));
+  }
+
+  private static KeyInfo read(ResultSet rs) throws java.sql.SQLException {
+    Timestamp revoked = rs.getTimestamp("revoked_at");
+    return new KeyInfo(
+        rs.getString("id"),
+        rs.getString("name"),
+        Role.fromWireName(rs.getString("role")),
+        rs.getString("key_prefix"),
+        rs.getTimestamp("created_at").toInstant(),
+        revoked == null ? null : revoked.toInstant());
+  }
+
+  private static String newKey() {
+    return KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+  }
+
+  static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    RANDOM.nextBytes(bytes);
+    return bytes;
+  }
+
+  static byte[] hash(String key) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}

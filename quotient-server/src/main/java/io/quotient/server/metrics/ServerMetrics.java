@@ -1,0 +1,91 @@
+package io.quotient.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+
+/**
+ * The server's meters, in a Prometheus registry of its own. Thread-safe.
+ *
+ * <ul>
+ *   <li>{@code quotient_http_requests_seconds{method,route,status}}: every request, by route
+ *       template (never the raw path, so ids do not explode the series);
+ *   <li>{@code quotient_decisions_total{operation,outcome}}: consume, check, batch and reserve
+ *       decisions, by {@code allowed} or the denial reason;
+ *   <li>{@code quotient_batch_requests}: the number of requests in each batch call;
+ *   <li>{@code quotient_decision_seconds{operation}}: time from handing a request to the engine
+ *       to its durable decision (the engine commits before it answers).
+ * </ul>
+ */
+public final class ServerMetrics implements AutoCloseable {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final DistributionSummary batchSizes;
+
+  public ServerMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    batchSizes = DistributionSummary.builder("quotient.batch.requests")
+        .description("requests in one POST /v1/consume/batch")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(4096.0)
+        .register(registry);
+  }
+
+  /** Records one answered request. */
+  public void request(String method, String route, int status, Duration took) {
+    Timer.builder("quotient.http.requests")
+        .description("HTTP requests by route template and status")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .record(took);
+  }
+
+  /** Records one decision: {@code outcome} is {@code allowed} or a denial reason. */
+  public void decision(String operation, String outcome) {
+    Counter.builder("quotient.decisions")
+        .description("decisions by outcome")
+        .tag("operation", operation)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+  }
+
+  /** Records the size of one batch call. */
+  public void batch(int requests) {
+    batchSizes.record(requests);
+  }
+
+  /** Records how long the engine took to decide (and durably commit). */
+  public void decisionTime(String operation, Duration took) {
+    Timer.builder("quotient.decision")
+        .description("time until the engine's durable decision")
+        .tag("operation", operation)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(took);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

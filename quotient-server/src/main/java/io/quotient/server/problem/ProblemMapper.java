@@ -1,0 +1,87 @@
+package io.quotient.server.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.quotient.InvalidArgumentException;
+import io.quotient.NotFoundException;
+import io.quotient.StorageException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge's one exception mapper: every exception a handler throws becomes a problem
+ * response here, and nowhere else. Bad input is always a 4xx; only a bug is a 500.
+ *
+ * <p>Thread-safe.
+ */
+public final class ProblemMapper {
+  /** The problem media type. */
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ProblemMapper() {}
+
+  /** Answers {@code ctx} with the problem {@code e} stands for. */
+  public static void handle(Exception e, Context ctx) {
+    write(ctx, toProblem(e, ctx));
+  }
+
+  /** The problem an exception stands for. */
+  static Problem toProblem(Exception e, Context ctx) {
+    return switch (e) {
+      case ProblemException p -> p.problem();
+      case InvalidArgumentException i -> Problem.of(ProblemType.INVALID_FIELD, i.getMessage(), i.field());
+      case NotFoundException n -> Problem.of(ProblemType.NOT_FOUND, n.getMessage(), null);
+      case StorageException s -> {
+        log.warn("storage failed on {} {}: {}", ctx.method(), ctx.path(), s.getMessage(), s);
+        yield Problem.of(ProblemType.STORAGE_UNAVAILABLE, "the database could not be reached; nothing was applied", null);
+      }
+      case JsonProcessingException j -> Problem.of(ProblemType.MALFORMED_JSON, "the body is not valid JSON", null);
+      case HttpResponseException h -> fromHttpStatus(h);
+      default -> {
+        log.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        yield Problem.of(ProblemType.INTERNAL_ERROR, "the server failed to answer; this is a bug", null);
+      }
+    };
+  }
+
+  private static Problem fromHttpStatus(HttpResponseException h) {
+    return switch (h.getStatus()) {
+      case 404 -> Problem.of(ProblemType.NOT_FOUND, "no such route", null);
+      case 405 -> Problem.of(ProblemType.METHOD_NOT_ALLOWED, "method not allowed on this route", null);
+      case 413 -> Problem.of(ProblemType.BODY_TOO_LARGE, "the body is too large", null);
+      case 415 -> Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE, "the body must be application/json", null);
+      default -> new Problem("about:blank", h.getMessage(), h.getStatus(), h.getMessage(), null, Map.of());
+    };
+  }
+
+  /** Writes {@code problem} as the response. */
+  public static void write(Context ctx, Problem problem) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", problem.type());
+    body.put("title", problem.title());
+    body.put("status", problem.status());
+    body.put("detail", problem.detail());
+    if (problem.field() != null) {
+      body.put("field", problem.field());
+    }
+    body.putAll(problem.extensions());
+    try {
+      ctx.status(problem.status()).contentType(CONTENT_TYPE).result(JSON.writeValueAsBytes(body));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a problem body could not be written", e);
+    }
+  }
+
+  /** True when the response already carries a problem body. */
+  public static boolean isProblem(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith(CONTENT_TYPE);
+  }
+}
