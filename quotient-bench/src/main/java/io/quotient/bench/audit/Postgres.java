@@ -48,20 +48,6 @@ public record Postgres(String url) {
     }
   }
 
-  /** The JDBC URL of this database with {@code currentSchema} set, for a child process. */
-  public String jdbcUrlWithSchema(String schema) {
-    Database.JdbcUrl jdbc = Database.JdbcUrl.parse(url);
-    StringBuilder sb = new StringBuilder(jdbc.url());
-    sb.append(jdbc.url().contains("?") ? '&' : '?').append("currentSchema=").append(schema);
-    if (jdbc.user() != null) {
-      sb.append("&user=").append(java.net.URLEncoder.encode(jdbc.user(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    if (jdbc.password() != null) {
-      sb.append("&password=").append(java.net.URLEncoder.encode(jdbc.password(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return sb.toString();
-  }
-
   /** One setting of the server, such as {@code synchronous_commit}. */
   public String setting(String name) throws SQLException {
     try (Connection c = connect(null);

@@ -129,7 +129,7 @@ public final class HttpBench {
       schema = db.createSchema("qb_http");
       String adminKey = "qk_bench_" + UUID.randomUUID().toString().replace("-", "");
       Path log = Files.createTempFile("quotient-bench-server-", ".log");
-      server = ServerProcess.start(jar, db.jdbcUrlWithSchema(schema), adminKey, List.of(), log);
+      server = ServerProcess.start(jar, db.url(), schema, adminKey, List.of(), log);
       try {
         key = ServerSetup.prepare(server.port(), adminKey, CAP, spreadSubjects);
       } catch (Exception e) {

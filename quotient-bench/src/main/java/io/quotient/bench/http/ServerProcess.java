@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Quotient server as a child process: {@code java -Xmx512m -jar quotient-server.jar serve} on
- * a free port, its database given by {@code QUOTIENT_DATABASE_URL} and its admin key by
+ * a free port, its database given by {@code QUOTIENT_DATABASE_URL} and {@code QUOTIENT_DATABASE_SCHEMA}, its
+ * admin key by
  * {@code QUOTIENT_BOOTSTRAP_ADMIN_KEY}. Output goes to a log file. Closing it sends SIGTERM (the
  * server finishes its batches in flight) and waits. Not thread-safe.
  */
@@ -34,11 +35,12 @@ public final class ServerProcess implements AutoCloseable {
   /**
    * Starts the server from {@code jar} and waits until {@code /health/ready} answers 200.
    *
-   * @param databaseUrl the JDBC URL of the fresh schema
+   * @param databaseUrl the PostgreSQL ({@code QUOTIENT_DATABASE_URL})
+   * @param schema the fresh schema on it ({@code QUOTIENT_DATABASE_SCHEMA})
    * @param adminKey the bootstrap admin key
    * @param jvmArgs extra JVM arguments (GC logging for the memory soak)
    */
-  public static ServerProcess start(Path jar, String databaseUrl, String adminKey, List<String> jvmArgs, Path log)
+  public static ServerProcess start(Path jar, String databaseUrl, String schema, String adminKey, List<String> jvmArgs, Path log)
       throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -51,7 +53,9 @@ public final class ServerProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("QUOTIENT_PORT", Integer.toString(port));
+    env.put("QUOTIENT_HOST", "127.0.0.1");
     env.put("QUOTIENT_DATABASE_URL", databaseUrl);
+    env.put("QUOTIENT_DATABASE_SCHEMA", schema);
     env.put("QUOTIENT_BOOTSTRAP_ADMIN_KEY", adminKey);
     env.put("QUOTIENT_DATA_DIR", Files.createTempDirectory("quotient-bench-data").toString());
     env.remove("QUOTIENT_PLANS_FILE");

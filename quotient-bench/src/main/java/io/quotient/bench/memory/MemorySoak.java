@@ -61,7 +61,7 @@ public final class MemorySoak {
     Expectation expectation = new Expectation();
     List<Row> rows = new ArrayList<>();
     ServerProcess server =
-        ServerProcess.start(jar, db.jdbcUrlWithSchema(schema), adminKey, List.of("-Xlog:gc:file=" + gc), dir.resolve("server.log"));
+        ServerProcess.start(jar, db.url(), schema, adminKey, List.of("-Xlog:gc:file=" + gc), dir.resolve("server.log"));
     try {
       String key = ServerSetup.prepare(server.port(), adminKey, HttpBench.CAP, true);
       ConsumeOverHttp single = ConsumeOverHttp.of(server.port(), key, 0, null, expectation);
