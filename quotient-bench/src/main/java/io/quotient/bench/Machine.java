@@ -49,6 +49,15 @@ public record Machine(int cores, String cpu, long memoryGb, String java, String 
     return new Machine(Runtime.getRuntime().availableProcessors(), cpu, memoryGb, java, pg, durability);
   }
 
+  /** The 1-minute load average from {@code /proc/loadavg}, or 0 when it cannot be read. */
+  public static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   @Override
   public String toString() {
     return String.format(Locale.ROOT, "%d cores (%s), %d GB RAM, %s; PostgreSQL %s on loopback (%s)",

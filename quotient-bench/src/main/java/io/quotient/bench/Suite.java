@@ -37,6 +37,7 @@ final class Suite {
   private double enginePeak;
   private double httpSinglePeak;
   private double httpBatchPeak;
+  private double busiest;
 
   Suite(Options options, PrintStream out) {
     this.options = options;
@@ -74,6 +75,9 @@ final class Suite {
     out.println();
     table.print(out);
     out.println();
+    out.printf(Locale.ROOT, "Highest 1-minute load average before a step: %.1f on %d cores%s%n", busiest,
+        Runtime.getRuntime().availableProcessors(),
+        busiest > 0.75 * Runtime.getRuntime().availableProcessors() ? " (the machine was not quiet)" : "");
     boolean auditFailed = table.rows().stream().anyMatch(r -> r.audit().equals("FAILED"));
     if (auditFailed) {
       out.println("!!! AUDIT FAILED: at least one scenario left the database disagreeing with its callers or a subject"
@@ -242,7 +246,12 @@ final class Suite {
   }
 
   private void step(String name, Step step) {
-    out.println("- " + name);
+    double load = Machine.loadAverage();
+    busiest = Math.max(busiest, load);
+    out.println("- " + name + (load > 0.75 * Runtime.getRuntime().availableProcessors()
+        ? String.format(Locale.ROOT, "   (warning: load average %.1f before it starts: other processes are busy,"
+            + " figures will be low)", load)
+        : ""));
     long start = System.nanoTime();
     try {
       step.run();

@@ -128,10 +128,11 @@ public final class HttpBench {
     Fixture(boolean spreadSubjects) throws Exception {
       schema = db.createSchema("qb_http");
       String adminKey = "qk_bench_" + UUID.randomUUID().toString().replace("-", "");
-      Path log = Files.createTempFile("quotient-bench-server-", ".log");
-      server = ServerProcess.start(jar, db.url(), schema, adminKey, List.of(), log);
+      Path dir = Files.createTempDirectory("quotient-bench-server");
+      server = ServerProcess.start(jar, db.url(), schema, adminKey, ServerSetup.settings(dir, CAP), List.of(),
+          dir.resolve("server.log"));
       try {
-        key = ServerSetup.prepare(server.port(), adminKey, CAP, spreadSubjects);
+        key = ServerSetup.prepare(server.port(), adminKey, spreadSubjects, expectation);
       } catch (Exception e) {
         System.out.println("  server log " + server.log() + ":\n" + server.tail());
         server.close();

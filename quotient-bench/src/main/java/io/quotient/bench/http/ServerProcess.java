@@ -38,9 +38,11 @@ public final class ServerProcess implements AutoCloseable {
    * @param databaseUrl the PostgreSQL ({@code QUOTIENT_DATABASE_URL})
    * @param schema the fresh schema on it ({@code QUOTIENT_DATABASE_SCHEMA})
    * @param adminKey the bootstrap admin key
+   * @param settings more {@code QUOTIENT_*} settings (plans file, default plan)
    * @param jvmArgs extra JVM arguments (GC logging for the memory soak)
    */
-  public static ServerProcess start(Path jar, String databaseUrl, String schema, String adminKey, List<String> jvmArgs, Path log)
+  public static ServerProcess start(Path jar, String databaseUrl, String schema, String adminKey,
+      Map<String, String> settings, List<String> jvmArgs, Path log)
       throws IOException, InterruptedException {
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -59,6 +61,8 @@ public final class ServerProcess implements AutoCloseable {
     env.put("QUOTIENT_BOOTSTRAP_ADMIN_KEY", adminKey);
     env.put("QUOTIENT_DATA_DIR", Files.createTempDirectory("quotient-bench-data").toString());
     env.remove("QUOTIENT_PLANS_FILE");
+    env.remove("QUOTIENT_CONFIG");
+    env.putAll(settings);
     ServerProcess server = new ServerProcess(builder.start(), port, log);
     server.awaitReady(Duration.ofSeconds(120));
     return server;

@@ -61,9 +61,10 @@ public final class MemorySoak {
     Expectation expectation = new Expectation();
     List<Row> rows = new ArrayList<>();
     ServerProcess server =
-        ServerProcess.start(jar, db.url(), schema, adminKey, List.of("-Xlog:gc:file=" + gc), dir.resolve("server.log"));
+        ServerProcess.start(jar, db.url(), schema, adminKey, ServerSetup.settings(dir, HttpBench.CAP),
+            List.of("-Xlog:gc:file=" + gc), dir.resolve("server.log"));
     try {
-      String key = ServerSetup.prepare(server.port(), adminKey, HttpBench.CAP, true);
+      String key = ServerSetup.prepare(server.port(), adminKey, true, expectation);
       ConsumeOverHttp single = ConsumeOverHttp.of(server.port(), key, 0, null, expectation);
       ConsumeOverHttp batch = ConsumeOverHttp.of(server.port(), key, HttpBench.BATCH, null, expectation);
       Duration soak = options.soak();
