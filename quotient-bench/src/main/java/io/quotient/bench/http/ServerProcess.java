@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServerProcess implements AutoCloseable {
   /** The heap every benchmarked server runs with. */
   public static final String HEAP = "-Xmx512m";
+  /** The environment variable with more JVM options for the server (a JFR recording, say). */
+  public static final String EXTRA_OPTIONS = "BENCH_SERVER_JAVA_OPTS";
 
   private final Process process;
   private final int port;
@@ -48,6 +50,10 @@ public final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.add(HEAP);
+    String extra = System.getenv(EXTRA_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar.toString());
