@@ -149,6 +149,9 @@ public final class MemorySoak {
 
     @Override
     public String toString() {
+      if (collections == 0) {
+        return String.format(Locale.ROOT, "t=%4.0fs  no collection in this interval  RSS %4.0f MB", atSeconds, residentMb);
+      }
       return String.format(Locale.ROOT, "t=%4.0fs  heap after GC %4.0f..%4.0f MB of %4.0f MB committed  (%3d GCs)  RSS %4.0f MB",
           atSeconds, minAfterMb, maxAfterMb, committedMb, collections, residentMb);
     }
