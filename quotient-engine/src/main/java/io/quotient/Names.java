@@ -24,6 +24,7 @@ public final class Names {
     InvalidArgumentException.require(!value.isBlank(), field, "must not be blank");
     InvalidArgumentException.require(
         value.length() <= MAX_ID_LENGTH, field, "must be at most " + MAX_ID_LENGTH + " characters");
+    InvalidArgumentException.require(value.indexOf('\u0000') < 0, field, "must not contain the NUL character");
     return value;
   }
 

@@ -55,6 +55,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *       once, and only then answer every request of the batch.
  * </ol>
  *
+ * <p>Each subject belongs to one writer (by hash), so one subject's requests are decided in the
+ * order they arrived, and this instance's writers never wait for each other's locks; the locks
+ * are for other instances and for the single-transaction operations.
+ *
  * <p>A request is answered only after the commit that records it, so every answer is durable.
  * Reads never go through here and never wait for it.
  */
@@ -70,21 +74,16 @@ final class Ledger implements AutoCloseable {
   private final Decider decider;
   private final EventIds ids;
   private final int maxBatchSize;
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final List<LinkedBlockingQueue<Pending>> queues = new ArrayList<>();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
   private final List<Thread> writers = new ArrayList<>();
-  private final BatchObserver observer;
+  private final Quotient.BatchListener listener;
   private volatile boolean closed;
-
-  /** Told about every committed batch (for metrics). */
-  interface BatchObserver {
-    void committed(int size, long nanos);
-  }
 
   Ledger(
       Jdbc jdbc, Clock clock, String defaultPlan, PlanCache plans, Decider decider, EventIds ids, int writerCount,
-      int maxBatchSize, BatchObserver observer) {
+      int maxBatchSize, Quotient.BatchListener listener) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.defaultPlan = defaultPlan;
@@ -92,9 +91,11 @@ final class Ledger implements AutoCloseable {
     this.decider = decider;
     this.ids = ids;
     this.maxBatchSize = maxBatchSize;
-    this.observer = observer;
+    this.listener = listener;
     for (int i = 0; i < writerCount; i++) {
-      Thread writer = Thread.ofPlatform().name("quotient-writer-" + i).daemon(true).unstarted(this::run);
+      LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+      queues.add(queue);
+      Thread writer = Thread.ofPlatform().name("quotient-writer-" + i).daemon(true).unstarted(() -> run(queue));
       writers.add(writer);
       writer.start();
     }
@@ -121,14 +122,15 @@ final class Ledger implements AutoCloseable {
         }
         throw new IllegalStateException("the engine is closed");
       }
-      queue.add(new Pending(request, ttl, fingerprint, ref, future));
+      queues.get(Math.floorMod(request.subject().hashCode(), queues.size()))
+          .add(new Pending(request, ttl, fingerprint, ref, future));
     } finally {
       admission.readLock().unlock();
     }
     return future;
   }
 
-  private void run() {
+  private void run(LinkedBlockingQueue<Pending> queue) {
     List<Pending> batch = new ArrayList<>(maxBatchSize);
     while (true) {
       Pending first;
@@ -169,7 +171,7 @@ final class Ledger implements AutoCloseable {
       }
       throw e;
     }
-    observer.committed(batch.size(), System.nanoTime() - started);
+    listener.committed(batch.size(), Duration.ofNanos(System.nanoTime() - started));
     for (int i = 0; i < batch.size(); i++) {
       Pending pending = batch.get(i);
       forget(pending);

@@ -76,7 +76,7 @@ public final class Quotient implements AutoCloseable {
     this.idempotencyRetention = builder.idempotencyRetention;
     this.ledger =
         new Ledger(
-            jdbc, clock, defaultPlan, plans, decider, ids, builder.writers, builder.maxBatchSize, builder.observer);
+            jdbc, clock, defaultPlan, plans, decider, ids, builder.writers, builder.maxBatchSize, builder.listener);
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().name("quotient-sweeper").daemon(true).unstarted(runnable));
@@ -556,6 +556,18 @@ public final class Quotient implements AutoCloseable {
     }
   }
 
+  /** Told about each batch the write path commits; must be fast and must not throw. */
+  @FunctionalInterface
+  public interface BatchListener {
+    /**
+     * One batch committed.
+     *
+     * @param size requests decided in it
+     * @param elapsed from taking the batch off the queue to its commit
+     */
+    void committed(int size, Duration elapsed);
+  }
+
   /** Builds a {@link Quotient}. Not thread-safe. */
   public static final class Builder {
     private final DataSource dataSource;
@@ -565,7 +577,7 @@ public final class Quotient implements AutoCloseable {
     private int maxBatchSize = 4096;
     private int writers = 2;
     private Duration sweepInterval = Duration.ofSeconds(1);
-    private Ledger.BatchObserver observer = (size, nanos) -> {};
+    private BatchListener listener = (size, elapsed) -> {};
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -614,10 +626,9 @@ public final class Quotient implements AutoCloseable {
       return this;
     }
 
-    /** Told the size and duration of every committed batch, on the writer's thread (for metrics). */
-    public Builder onBatchCommitted(java.util.function.ObjIntConsumer<Long> observer) {
-      Objects.requireNonNull(observer, "observer");
-      this.observer = (size, nanos) -> observer.accept(nanos, size);
+    /** Told about every committed batch, on the writer's thread (for metrics). */
+    public Builder onBatchCommitted(BatchListener value) {
+      this.listener = Objects.requireNonNull(value, "listener");
       return this;
     }
 

@@ -116,7 +116,7 @@ final class Refunds {
     Map<String, Long> refunded = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT x.metric, sum(x.amount) FROM events e CROSS JOIN LATERAL jsonb_to_recordset(e.items)"
+            "SELECT x.metric, sum(x.amount) FROM events e CROSS JOIN LATERAL json_to_recordset(e.items)"
                 + " AS x(metric text, amount bigint) WHERE e.related_event_id = ? AND e.type = 'refund' GROUP BY x.metric")) {
       ps.setLong(1, consumeId);
       try (ResultSet rs = ps.executeQuery()) {

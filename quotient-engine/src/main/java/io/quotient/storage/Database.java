@@ -25,11 +25,13 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final EmbeddedPostgres embedded;
   private final String schema;
+  private final String connectionUrl;
 
-  private Database(HikariDataSource pool, EmbeddedPostgres embedded, String schema) {
+  private Database(HikariDataSource pool, EmbeddedPostgres embedded, String schema, String connectionUrl) {
     this.pool = pool;
     this.embedded = embedded;
     this.schema = schema;
+    this.connectionUrl = connectionUrl;
   }
 
   /**
@@ -108,7 +110,28 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new StorageException("could not migrate the schema: " + rootMessage(e), e);
     }
-    return new Database(pool, embedded, schema);
+    return new Database(pool, embedded, schema, withCredentials(url, user, password));
+  }
+
+  /**
+   * A JDBC URL with the credentials in it, for handing this database to another process (which
+   * passes it to {@link #external} with {@link #schema()}).
+   */
+  public String connectionUrl() {
+    return connectionUrl;
+  }
+
+  private static String withCredentials(String url, String user, String password) {
+    StringBuilder result = new StringBuilder(url);
+    char separator = url.contains("?") ? '&' : '?';
+    if (user != null && !url.contains("user=")) {
+      result.append(separator).append("user=").append(java.net.URLEncoder.encode(user, StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    if (password != null && !url.contains("password=")) {
+      result.append(separator).append("password=").append(java.net.URLEncoder.encode(password, StandardCharsets.UTF_8));
+    }
+    return result.toString();
   }
 
   /** The pooled data source. */

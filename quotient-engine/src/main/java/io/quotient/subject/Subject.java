@@ -48,6 +48,8 @@ public record Subject(String id, String plan, Instant billingAnchor, Map<String,
                 "keys must be 1 to " + MAX_KEY_LENGTH + " characters");
             InvalidArgumentException.require(value != null, field + "." + key, "must not be null");
             InvalidArgumentException.require(
+                key.indexOf('\u0000') < 0 && value.indexOf('\u0000') < 0, field + "." + key, "must not contain NUL");
+            InvalidArgumentException.require(
                 value.length() <= MAX_VALUE_LENGTH, field + "." + key, "must be at most " + MAX_VALUE_LENGTH + " characters");
             copy.put(key, value);
           });

@@ -9,6 +9,7 @@ import io.quotient.server.auth.CredentialTables;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.config.ServerConfig;
 import io.quotient.server.metrics.ServerMetrics;
+import io.quotient.server.problem.JettyErrors;
 import io.quotient.server.problem.Problem;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.server.problem.ProblemMapper;
@@ -77,12 +78,13 @@ public final class QuotientServer implements AutoCloseable {
     ServerMetrics metrics = null;
     try {
       CredentialTables.migrate(database.dataSource(), database.schema());
-      engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan()).build();
+      metrics = new ServerMetrics();
+      engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
+          .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
       ApiKeys keys = new ApiKeys(database.dataSource(), clock);
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
-      metrics = new ServerMetrics();
       Drain drain = new Drain();
       Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
@@ -94,6 +96,8 @@ public final class QuotientServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         // The API reads bodies itself, with its own limit and a problem answer past it.
         cfg.http.maxRequestSize = config.maxBodyBytes() + 1L;
+        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+        cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
         cfg.events.handlerAdded(h -> {
           if (h.getHttpMethod().isHttpMethod()) {
             routes.add(h.getHttpMethod().name() + " " + h.getPath());

@@ -46,7 +46,9 @@ class OperationsTest {
         .contains("quotient_decisions_total{operation=\"consume\",outcome=\"allowed\"} 1")
         .contains("quotient_decisions_total{operation=\"consume\",outcome=\"quota_exceeded\"} 1")
         .contains("quotient_batch_requests_count 1")
-        .contains("quotient_decision_seconds_count{operation=\"consume\"} 2");
+        .contains("quotient_decision_seconds_count{operation=\"consume\"} 2")
+        .containsPattern("quotient_writer_batch_requests_sum [1-9]")
+        .containsPattern("quotient_writer_commit_seconds_count [1-9]");
   }
 
   @Test
@@ -67,6 +69,18 @@ class OperationsTest {
     paths.fields().forEachRemaining(p -> p.getValue().fieldNames()
         .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
     assertThat(documented).as("operations in openapi.json without a route").containsExactlyInAnyOrderElementsOf(server.server.routes());
+  }
+
+  @Test
+  void a_malformed_uri_refused_by_jetty_is_a_problem_too() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+      socket.getOutputStream().write(("GET /v1/subjects/%ZZ/usage HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 400");
+      assertThat(answer).containsIgnoringCase("Content-Type: application/problem+json");
+      assertThat(answer).contains("urn:quotient:problem:bad-request");
+    }
   }
 
   @Test

@@ -155,7 +155,7 @@ public final class ApiKeys {
           }
         }
       }
-      Instant now = clock.instant();
+      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
       try (PreparedStatement ps = connection.prepareStatement("UPDATE server_api_keys SET revoked_at = ? WHERE id = ?")) {
         ps.setTimestamp(1, Timestamp.from(now));
         ps.setString(2, id);
@@ -173,7 +173,8 @@ public final class ApiKeys {
     InvalidArgumentException.require(name != null && !name.isBlank(), "name", "must not be blank");
     InvalidArgumentException.require(name.length() <= 100, "name", "must be at most 100 characters");
     String id = "key_" + HexFormat.of().formatHex(randomBytes(8));
-    Instant now = clock.instant();
+    // PostgreSQL keeps microseconds: answer with what a later listing will show.
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     String prefix = key.substring(0, Math.min(key.length(), 7));
     try (PreparedStatement ps = connection.prepareStatement(
         "INSERT INTO server_api_keys (id, name, role, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {

@@ -21,13 +21,17 @@ import java.time.Duration;
  *       decisions, by {@code allowed} or the denial reason;
  *   <li>{@code quotient_batch_requests}: the number of requests in each batch call;
  *   <li>{@code quotient_decision_seconds{operation}}: time from handing a request to the engine
- *       to its durable decision (the engine commits before it answers).
+ *       to its durable decision (the engine commits before it answers);
+ *   <li>{@code quotient_writer_batch_requests} and {@code quotient_writer_commit_seconds}: the size
+ *       of each batch the engine's write path decided and the time to its commit.
  * </ul>
  */
 public final class ServerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final DistributionSummary batchSizes;
+  private final DistributionSummary writerBatchSizes;
+  private final Timer writerCommits;
 
   public ServerMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -40,6 +44,22 @@ public final class ServerMetrics implements AutoCloseable {
         .minimumExpectedValue(1.0)
         .maximumExpectedValue(4096.0)
         .register(registry);
+    writerBatchSizes = DistributionSummary.builder("quotient.writer.batch.requests")
+        .description("requests the engine decided in one transaction")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(1.0)
+        .maximumExpectedValue(65536.0)
+        .register(registry);
+    writerCommits = Timer.builder("quotient.writer.commit")
+        .description("time from taking a batch off the queue to its commit")
+        .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  /** Records one batch committed by the engine's write path. */
+  public void writerBatch(int size, Duration elapsed) {
+    writerBatchSizes.record(size);
+    writerCommits.record(elapsed);
   }
 
   /** Records one answered request. */

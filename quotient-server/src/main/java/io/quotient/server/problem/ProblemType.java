@@ -7,6 +7,8 @@ package io.quotient.server.problem;
 public enum ProblemType {
   /** The body is not well-formed JSON (or not a JSON object where one is needed). */
   MALFORMED_JSON("malformed-json", 400, "Malformed JSON"),
+  /** The request itself is malformed (for example its URI), before any body is read. */
+  BAD_REQUEST("bad-request", 400, "Bad request"),
   /** No credential, or an unknown, revoked or expired one. */
   UNAUTHORIZED("unauthorized", 401, "Unauthorized"),
   /** The credential's role or token scope does not allow this route. */
