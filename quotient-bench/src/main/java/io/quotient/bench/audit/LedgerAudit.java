@@ -45,7 +45,7 @@ public final class LedgerAudit {
       eventUnits =
           single(
               c,
-              "SELECT coalesce(sum(x.amount), 0) FROM events e CROSS JOIN LATERAL jsonb_to_recordset(e.items)"
+              "SELECT coalesce(sum(x.amount), 0) FROM events e CROSS JOIN LATERAL json_to_recordset(e.items::json)"
                   + " AS x(metric text, amount bigint) WHERE e.type = 'consume' AND e.allowed AND x.metric = ?",
               metric);
       grantedEvents = single(c, "SELECT count(*) FROM events WHERE type = 'consume' AND allowed", null);
