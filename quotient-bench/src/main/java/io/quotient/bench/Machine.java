@@ -49,13 +49,36 @@ public record Machine(int cores, String cpu, long memoryGb, String java, String 
     return new Machine(Runtime.getRuntime().availableProcessors(), cpu, memoryGb, java, pg, durability);
   }
 
-  /** The 1-minute load average from {@code /proc/loadavg}, or 0 when it cannot be read. */
-  public static double loadAverage() {
+  /**
+   * The fraction of CPU time (0 to 1) the whole machine spent busy over {@code millis}, from
+   * {@code /proc/stat}; NaN when it cannot be read. Measured between steps, while the suite itself
+   * is idle, it shows whether other processes are using the machine (a load average would still
+   * count the suite's own previous step).
+   */
+  public static double busyFraction(long millis) {
     try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+      long[] before = cpuTimes();
+      Thread.sleep(millis);
+      long[] after = cpuTimes();
+      long total = after[0] - before[0];
+      long idle = after[1] - before[1];
+      return total <= 0 ? Double.NaN : (double) (total - idle) / total;
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return Double.NaN;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Double.NaN;
     }
+  }
+
+  /** Total and idle (idle + iowait) jiffies of all CPUs. */
+  private static long[] cpuTimes() throws IOException {
+    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+    long total = 0;
+    for (int i = 1; i < f.length && i <= 8; i++) {
+      total += Long.parseLong(f[i]);
+    }
+    return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
   }
 
   @Override

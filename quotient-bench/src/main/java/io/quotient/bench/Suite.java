@@ -28,6 +28,8 @@ import java.util.Locale;
 final class Suite {
   private static final int SEED_CLIENTS = 16;
   private static final int REDIS_CLIENTS = 50;
+  /** Busier than this between steps, and something else is using the machine. */
+  private static final double QUIET = 0.15;
 
   private final Options options;
   private final PrintStream out;
@@ -75,9 +77,8 @@ final class Suite {
     out.println();
     table.print(out);
     out.println();
-    out.printf(Locale.ROOT, "Highest 1-minute load average before a step: %.1f on %d cores%s%n", busiest,
-        Runtime.getRuntime().availableProcessors(),
-        busiest > 0.75 * Runtime.getRuntime().availableProcessors() ? " (the machine was not quiet)" : "");
+    out.printf(Locale.ROOT, "Other processes before the steps: at most %.0f%% of %d cores busy%s%n", busiest * 100,
+        Runtime.getRuntime().availableProcessors(), busiest > QUIET ? " (the machine was not quiet)" : " (quiet)");
     boolean auditFailed = table.rows().stream().anyMatch(r -> r.audit().equals("FAILED"));
     if (auditFailed) {
       out.println("!!! AUDIT FAILED: at least one scenario left the database disagreeing with its callers or a subject"
@@ -246,11 +247,11 @@ final class Suite {
   }
 
   private void step(String name, Step step) {
-    double load = Machine.loadAverage();
-    busiest = Math.max(busiest, load);
-    out.println("- " + name + (load > 0.75 * Runtime.getRuntime().availableProcessors()
-        ? String.format(Locale.ROOT, "   (warning: load average %.1f before it starts: other processes are busy,"
-            + " figures will be low)", load)
+    double busy = Machine.busyFraction(1000);
+    busiest = Double.isNaN(busy) ? busiest : Math.max(busiest, busy);
+    out.println("- " + name + (busy > QUIET
+        ? String.format(Locale.ROOT, "   (warning: the machine was %.0f%% busy before it started: other processes are"
+            + " running, figures will be low)", busy * 100)
         : ""));
     long start = System.nanoTime();
     try {

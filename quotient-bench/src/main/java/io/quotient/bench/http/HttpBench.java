@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class HttpBench {
   /** The capped subject's limit over HTTP. */
-  public static final long CAP = 20_000;
+  public static final long CAP = 5_000;
   /** Requests per batch call. */
   public static final int BATCH = 100;
 
