@@ -36,9 +36,7 @@ final class Suite {
   private final Postgres db;
   private final Table table = new Table();
   private final List<String> failures = new ArrayList<>();
-  private double enginePeak;
-  private double httpSinglePeak;
-  private double httpBatchPeak;
+  private boolean auditAfterStopFailed;
   private double busiest;
 
   Suite(Options options, PrintStream out) {
@@ -54,19 +52,23 @@ final class Suite {
     switch (mode) {
       case "all" -> {
         baselines();
-        engine();
-        http();
-        openLoop();
+        engine(true, true);
+        http(true, true);
         if (options.quick()) {
-          step("jmh (quick)", () -> DecisionBenchmarks.run(List.of(), true));
+          out.println("- jmh (quick)");
+          try {
+            DecisionBenchmarks.run(List.of(), true);
+          } catch (Exception e) {
+            failures.add("jmh: " + e);
+          }
         }
       }
-      case "engine" -> engine();
-      case "http" -> http();
+      case "engine" -> engine(true, false);
+      case "http" -> http(true, false);
       case "baselines" -> baselines();
       case "open" -> {
-        peaks();
-        openLoop();
+        engine(false, true);
+        http(false, true);
       }
       case "memory" -> memory();
       default -> {
@@ -79,7 +81,7 @@ final class Suite {
     out.println();
     out.printf(Locale.ROOT, "Other processes before the steps: at most %.0f%% of %d cores busy%s%n", busiest * 100,
         Runtime.getRuntime().availableProcessors(), busiest > QUIET ? " (the machine was not quiet)" : " (quiet)");
-    boolean auditFailed = table.rows().stream().anyMatch(r -> r.audit().equals("FAILED"));
+    boolean auditFailed = auditAfterStopFailed || table.rows().stream().anyMatch(r -> r.audit().equals("FAILED"));
     if (auditFailed) {
       out.println("!!! AUDIT FAILED: at least one scenario left the database disagreeing with its callers or a subject"
           + " past its limit. See the banners above. Exit status 2.");
@@ -102,48 +104,60 @@ final class Suite {
     }
     SeedBaseline seed = new SeedBaseline(baselines, options.databaseUrl());
     Duration secs = options.duration().compareTo(Duration.ofSeconds(2)) < 0 ? Duration.ofSeconds(2) : options.duration();
-    step("seeds' baseline spread", () -> table.add(seed.run(Shape.SPREAD, 10_000, SEED_CLIENTS, secs)));
-    step("seeds' baseline hot", () -> table.add(seed.run(Shape.HOT, 1, SEED_CLIENTS, secs)));
+    step("seeds' baseline spread", () -> seed.run(Shape.SPREAD, 10_000, SEED_CLIENTS, secs));
+    step("seeds' baseline hot", () -> seed.run(Shape.HOT, 1, SEED_CLIENTS, secs));
     RedisBaseline redis = new RedisBaseline(baselines);
     long requests = Math.max(50_000, 60_000 * Math.max(1, options.duration().toSeconds()));
     if (options.redisPort() > 0 && RedisBaseline.answers(options.redisPort())) {
       String note = RedisBaseline.note(RedisBaseline.persistence(options.redisPort()));
       for (Shape shape : Shape.values()) {
-        step("redis baseline " + shape.label(), () -> table.add(
-            redis.run(options.redisPort(), RedisBaseline.name(false), shape, REDIS_CLIENTS, requests, note)));
+        step("redis baseline " + shape.label(),
+            () -> redis.run(options.redisPort(), RedisBaseline.name(false), shape, REDIS_CLIENTS, requests, note));
       }
     } else if (options.redisPort() > 0) {
       out.println("  no Redis answers on port " + options.redisPort() + ": skipping its baseline");
     }
     if (options.durableRedisPort() > 0 && commandExists("redis-server")) {
-      step("durable redis baseline", () -> {
-        try (RedisBaseline.DurableServer server = RedisBaseline.DurableServer.start(options.durableRedisPort())) {
-          String note = RedisBaseline.note(RedisBaseline.persistence(server.port()) + " (started by the suite)");
-          for (Shape shape : Shape.values()) {
-            table.add(redis.run(server.port(), RedisBaseline.name(true), shape, REDIS_CLIENTS, requests, note));
-          }
+      try (RedisBaseline.DurableServer server = RedisBaseline.DurableServer.start(options.durableRedisPort())) {
+        String note = RedisBaseline.note(RedisBaseline.persistence(server.port()) + " (started by the suite)");
+        for (Shape shape : Shape.values()) {
+          step("durable redis baseline " + shape.label(),
+              () -> redis.run(server.port(), RedisBaseline.name(true), shape, REDIS_CLIENTS, requests, note));
         }
-      });
-    }
-  }
-
-  private void engine() {
-    EngineBench bench = new EngineBench(db, options);
-    for (Shape shape : Shape.values()) {
-      for (int callers : options.callers()) {
-        step("engine " + shape.label() + " x" + callers, () -> {
-          Row row = bench.closedLoop(shape, callers);
-          table.add(row);
-          if (shape == Shape.SPREAD) {
-            enginePeak = Math.max(enginePeak, row.decisionsPerSecond());
-          }
-        });
+      } catch (Exception e) {
+        failures.add("durable redis baseline: " + e);
+        out.println("  FAILED: " + e);
       }
     }
-    step("engine capped", () -> table.add(bench.capped(64)));
   }
 
-  private void http() {
+  /** The engine scenarios; then, when {@code open}, open loop at half the spread peak. */
+  private void engine(boolean closed, boolean open) {
+    EngineBench bench = new EngineBench(db, options);
+    double peak = 0;
+    if (closed) {
+      for (Shape shape : Shape.values()) {
+        for (int callers : options.callers()) {
+          Row row = step("engine " + shape.label() + " x" + callers, () -> bench.closedLoop(shape, callers));
+          if (row != null && shape == Shape.SPREAD) {
+            peak = Math.max(peak, row.decisionsPerSecond());
+          }
+        }
+      }
+      step("engine capped", () -> bench.capped(64));
+    } else {
+      int most = options.callers().stream().mapToInt(Integer::intValue).max().orElse(256);
+      Row row = step("engine peak (spread x" + most + ")", () -> bench.closedLoop(Shape.SPREAD, most));
+      peak = row == null ? 0 : row.decisionsPerSecond();
+    }
+    if (open && peak > 0) {
+      double half = peak / 2;
+      step("engine open-loop at half the peak", () -> bench.openLoop(half));
+    }
+  }
+
+  /** The HTTP scenarios on one server; then, when {@code open}, open loop at half the peaks. */
+  private void http(boolean closed, boolean open) {
     Path jar;
     try {
       jar = HttpBench.findJar(options);
@@ -155,77 +169,43 @@ final class Suite {
       failures.add("http: no server jar under quotient-server/target (build it, or pass --server-jar)");
       return;
     }
-    out.println("  server: " + jar);
-    HttpBench bench = new HttpBench(db, options, jar);
-    for (Shape shape : Shape.values()) {
-      for (int callers : options.httpCallers()) {
-        step("http consume " + shape.label() + " x" + callers, () -> {
-          Row row = bench.closedLoop(false, shape, callers);
-          table.add(row);
-          if (shape == Shape.SPREAD) {
-            httpSinglePeak = Math.max(httpSinglePeak, row.decisionsPerSecond());
+    out.println("  server jar: " + jar);
+    double singlePeak = 0;
+    double batchPeak = 0;
+    try (HttpBench bench = new HttpBench(db, options, jar, out)) {
+      List<Integer> singles = closed ? options.httpCallers() : List.of(options.httpCallers().get(0));
+      List<Integer> batches = closed ? options.batchCallers() : List.of(options.batchCallers().get(0));
+      for (Shape shape : closed ? List.of(Shape.values()) : List.of(Shape.SPREAD)) {
+        for (int callers : singles) {
+          Row row = step("http consume " + shape.label() + " x" + callers, () -> bench.closedLoop(false, shape, callers));
+          if (row != null && shape == Shape.SPREAD) {
+            singlePeak = Math.max(singlePeak, row.decisionsPerSecond());
           }
-        });
-      }
-      for (int callers : options.batchCallers()) {
-        step("http batch " + shape.label() + " x" + callers, () -> {
-          Row row = bench.closedLoop(true, shape, callers);
-          table.add(row);
-          if (shape == Shape.SPREAD) {
-            httpBatchPeak = Math.max(httpBatchPeak, row.decisionsPerSecond());
+        }
+        for (int callers : batches) {
+          Row row = step("http batch " + shape.label() + " x" + callers, () -> bench.closedLoop(true, shape, callers));
+          if (row != null && shape == Shape.SPREAD) {
+            batchPeak = Math.max(batchPeak, row.decisionsPerSecond());
           }
-        });
+        }
       }
-    }
-    step("http capped", () -> table.add(bench.capped(64)));
-  }
-
-  /** For the open mode alone: the peaks, from one closed-loop run each at the highest concurrency. */
-  private void peaks() {
-    EngineBench engine = new EngineBench(db, options);
-    int most = options.callers().stream().mapToInt(Integer::intValue).max().orElse(256);
-    step("engine peak", () -> {
-      Row row = engine.closedLoop(Shape.SPREAD, most);
-      table.add(row);
-      enginePeak = row.decisionsPerSecond();
-    });
-    try {
-      Path jar = HttpBench.findJar(options);
-      if (jar != null) {
-        HttpBench http = new HttpBench(db, options, jar);
-        step("http consume peak", () -> {
-          Row row = http.closedLoop(false, Shape.SPREAD, options.httpCallers().get(0));
-          table.add(row);
-          httpSinglePeak = row.decisionsPerSecond();
-        });
-        step("http batch peak", () -> {
-          Row row = http.closedLoop(true, Shape.SPREAD, options.batchCallers().get(0));
-          table.add(row);
-          httpBatchPeak = row.decisionsPerSecond();
-        });
+      if (closed) {
+        step("http capped", () -> bench.capped(64));
+      }
+      if (open && singlePeak > 0) {
+        double half = singlePeak / 2;
+        step("http consume open-loop at half the peak", () -> bench.openLoop(false, half, 512));
+      }
+      if (open && batchPeak > 0) {
+        double half = batchPeak / 2;
+        step("http batch open-loop at half the peak", () -> bench.openLoop(true, half, 128));
+      }
+      if (!bench.stop()) {
+        auditAfterStopFailed = true;
       }
     } catch (Exception e) {
-      failures.add("http peaks: " + e.getMessage());
-    }
-  }
-
-  private void openLoop() {
-    if (enginePeak > 0) {
-      EngineBench bench = new EngineBench(db, options);
-      step("engine open-loop", () -> table.add(bench.openLoop(enginePeak / 2)));
-    }
-    if (httpSinglePeak > 0 || httpBatchPeak > 0) {
-      try {
-        HttpBench bench = new HttpBench(db, options, HttpBench.findJar(options));
-        if (httpSinglePeak > 0) {
-          step("http consume open-loop", () -> table.add(bench.openLoop(false, httpSinglePeak / 2, 512)));
-        }
-        if (httpBatchPeak > 0) {
-          step("http batch open-loop", () -> table.add(bench.openLoop(true, httpBatchPeak / 2, 128)));
-        }
-      } catch (Exception e) {
-        failures.add("http open-loop: " + e.getMessage());
-      }
+      failures.add("http: " + e);
+      out.println("  FAILED: " + e);
     }
   }
 
@@ -236,17 +216,19 @@ final class Suite {
         failures.add("memory: no server jar under quotient-server/target (build it, or pass --server-jar)");
         return;
       }
-      step("memory soak", () -> new MemorySoak(db, options, jar, out).run().forEach(table::add));
+      out.println("- memory soak");
+      new MemorySoak(db, options, jar, out).run().forEach(table::add);
     } catch (Exception e) {
       failures.add("memory: " + e.getMessage());
     }
   }
 
   private interface Step {
-    void run() throws Exception;
+    Row run() throws Exception;
   }
 
-  private void step(String name, Step step) {
+  /** Runs one scenario and adds its row; returns it, or null when the scenario failed. */
+  private Row step(String name, Step step) {
     double busy = Machine.busyFraction(1000);
     busiest = Double.isNaN(busy) ? busiest : Math.max(busiest, busy);
     out.println("- " + name + (busy > QUIET
@@ -255,20 +237,21 @@ final class Suite {
         : ""));
     long start = System.nanoTime();
     try {
-      step.run();
-      List<Row> rows = table.rows();
-      if (!rows.isEmpty()) {
-        Row last = rows.get(rows.size() - 1);
-        out.printf(Locale.ROOT, "  %,.0f decisions/s, p99 %.2f ms, granted %,d, denied %,d, audit %s (%.0f s)%n",
-            last.decisionsPerSecond(), last.p99Millis(), last.granted(), last.denied(), last.audit(),
+      Row row = step.run();
+      if (row != null) {
+        table.add(row);
+        out.printf(Locale.ROOT, "  %,.0f decisions/s, p50 %.2f ms, p99 %.2f ms, granted %,d, denied %,d, audit %s (%.0f s)%n",
+            row.decisionsPerSecond(), row.p50Millis(), row.p99Millis(), row.granted(), row.denied(), row.audit(),
             (System.nanoTime() - start) / 1e9);
       }
+      return row;
     } catch (Exception e) {
       failures.add(name + ": " + e);
       out.println("  FAILED: " + e);
       if (!(e instanceof UnsupportedOperationException)) {
         e.printStackTrace(out);
       }
+      return null;
     }
   }
 

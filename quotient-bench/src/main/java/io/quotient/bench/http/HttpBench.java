@@ -13,6 +13,7 @@ import io.quotient.bench.load.OpenLoop;
 import io.quotient.bench.report.Row;
 import io.quotient.bench.report.Shape;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +24,15 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * The HTTP scenarios. Each starts its own server ({@code -Xmx512m}) on a fresh schema, sets it up
- * through the admin API, loads it over loopback keep-alive connections, stops it with SIGTERM
- * (batches in flight finish) and audits the schema. Not thread-safe.
+ * The HTTP scenarios, all against one server ({@code -Xmx512m}) on a fresh schema, as a
+ * long-running deployment would be: started on first use, set up through its API, warmed up once
+ * (its JIT compilers otherwise take a large share of two cores for the first half minute), then
+ * loaded scenario after scenario over loopback keep-alive connections. The audit runs after each
+ * scenario against everything the server has answered so far (every answer follows its commit, so
+ * the database is settled once the callers have stopped), and once more after the server has been
+ * stopped with SIGTERM. Not thread-safe.
  */
-public final class HttpBench {
+public final class HttpBench implements AutoCloseable {
   /** The capped subject's limit over HTTP. */
   public static final long CAP = 5_000;
   /** Requests per batch call. */
@@ -36,12 +41,19 @@ public final class HttpBench {
   private final Postgres db;
   private final Options options;
   private final Path jar;
+  private final PrintStream out;
+  private final Expectation expectation = new Expectation();
+  private String schema;
+  private ServerProcess server;
+  private String key;
+  private long cappedCalls;
 
   /** Scenarios on {@code db} against the server in {@code jar}. */
-  public HttpBench(Postgres db, Options options, Path jar) {
+  public HttpBench(Postgres db, Options options, Path jar, PrintStream out) {
     this.db = db;
     this.options = options;
     this.jar = jar;
+    this.out = out;
   }
 
   /** The server jar named in the options, else the newest runnable one under {@code quotient-server/target}. */
@@ -70,36 +82,66 @@ public final class HttpBench {
 
   /** Closed loop: single consumes or batches of {@value #BATCH}, spread or hot. */
   public Row closedLoop(boolean batch, Shape shape, int callers) throws Exception {
-    try (Fixture f = new Fixture(shape == Shape.SPREAD)) {
-      ConsumeOverHttp workload = ConsumeOverHttp.of(f.server.port(), f.key, batch ? BATCH : 0,
-          shape == Shape.HOT ? Subjects.HOT : null, f.expectation);
-      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
-      return f.finish(Row.of(name(batch), shape, Integer.toString(callers), m, null, note(m, batch)), Map.of());
-    }
+    start();
+    ConsumeOverHttp workload = workload(batch, shape == Shape.HOT ? Subjects.HOT : null);
+    Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
+    return audited(Row.of(name(batch), shape, Integer.toString(callers), m, null, note(m, batch)), Map.of());
   }
 
-  /** The deny path over HTTP: single consumes on the capped subject, no warm-up. */
+  /** The deny path over HTTP: single consumes on the capped subject, no warm-up; runs once per server. */
   public Row capped(int callers) throws Exception {
-    try (Fixture f = new Fixture(false)) {
-      ConsumeOverHttp workload = ConsumeOverHttp.of(f.server.port(), f.key, 0, Subjects.CAPPED, f.expectation);
-      Measurement m = ClosedLoop.run(workload, callers, Duration.ZERO, options.duration());
-      Map<String, Long> caps = f.expectation.deniedDecisions() > 0 ? Map.of(Subjects.CAPPED, CAP) : Map.of();
-      return f.finish(Row.of("http consume capped(" + CAP / 1000 + "k)", Shape.HOT, Integer.toString(callers), m, null,
-          note(m, false)), caps);
+    start();
+    if (cappedCalls++ > 0) {
+      throw new IllegalStateException("the capped scenario runs once per server");
+    }
+    Measurement m = ClosedLoop.run(workload(false, Subjects.CAPPED), callers, Duration.ZERO, options.duration());
+    Map<String, Long> caps = m.denied() > 0 ? Map.of(Subjects.CAPPED, CAP) : Map.of();
+    return audited(Row.of("http consume capped(" + CAP / 1000 + "k)", Shape.HOT, Integer.toString(callers), m, null,
+        note(m, false)), caps);
+  }
+
+  /** Open loop on spread subjects at {@code decisionsPerSecond}, single or batched, up to {@code connections} in flight. */
+  public Row openLoop(boolean batch, double decisionsPerSecond, int connections) throws Exception {
+    start();
+    ConsumeOverHttp workload = workload(batch, null);
+    double callsPerSecond = decisionsPerSecond / workload.decisionsPerCall();
+    Measurement m = OpenLoop.run(workload, callsPerSecond, connections, options.warmup(), options.duration());
+    return audited(
+        Row.of(name(batch) + " open-loop", Shape.SPREAD, String.format(Locale.ROOT, "@%,.0f/s", decisionsPerSecond), m,
+            null, note(m, batch)),
+        Map.of());
+  }
+
+  private ConsumeOverHttp workload(boolean batch, String subject) {
+    return ConsumeOverHttp.of(server.port(), key, batch ? BATCH : 0, subject, expectation);
+  }
+
+  private void start() throws Exception {
+    if (server != null) {
+      return;
+    }
+    schema = db.createSchema("qb_http");
+    String adminKey = "qk_bench_" + UUID.randomUUID().toString().replace("-", "");
+    Path dir = Files.createTempDirectory("quotient-bench-server");
+    server = ServerProcess.start(jar, db.url(), schema, adminKey, ServerSetup.settings(dir, CAP), List.of(),
+        dir.resolve("server.log"));
+    out.println("  server: pid " + server.pid() + ", port " + server.port() + ", schema " + schema + ", log " + server.log());
+    try {
+      key = ServerSetup.prepare(server.port(), adminKey, true, expectation);
+      Duration jit = options.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
+      out.println("  warming the server's JIT up: " + jit.toSeconds() + " s of single and batch consumes");
+      ClosedLoop.run(workload(false, null), 64, Duration.ZERO, jit);
+      ClosedLoop.run(workload(true, null), 8, Duration.ZERO, jit.dividedBy(3));
+    } catch (Exception e) {
+      out.println("  server log " + server.log() + ":\n" + server.tail());
+      throw e;
     }
   }
 
-  /** Open loop on spread subjects at {@code decisionsPerSecond}, single or batched. */
-  public Row openLoop(boolean batch, double decisionsPerSecond, int connections) throws Exception {
-    try (Fixture f = new Fixture(true)) {
-      ConsumeOverHttp workload = ConsumeOverHttp.of(f.server.port(), f.key, batch ? BATCH : 0, null, f.expectation);
-      double callsPerSecond = decisionsPerSecond / workload.decisionsPerCall();
-      Measurement m = OpenLoop.run(workload, callsPerSecond, connections, options.warmup(), options.duration());
-      return f.finish(
-          Row.of(name(batch) + " open-loop", Shape.SPREAD, String.format(Locale.ROOT, "@%,.0f/s", decisionsPerSecond), m,
-              null, note(m, batch)),
-          Map.of());
-    }
+  private Row audited(Row row, Map<String, Long> exactCaps) throws Exception {
+    AuditResult audit = LedgerAudit.check(db, schema, Subjects.METRIC, expectation, exactCaps);
+    Alarm.sound(row.scenario() + " " + row.shape().label() + " x" + row.callers(), audit, out);
+    return row.withAudit(audit.label());
   }
 
   private static String name(boolean batch) {
@@ -117,49 +159,26 @@ public final class HttpBench {
     return sb.isEmpty() ? null : sb.toString();
   }
 
-  /** A fresh schema and a server on it, set up; stopped, audited and dropped on finish. */
-  private final class Fixture implements AutoCloseable {
-    final String schema;
-    final ServerProcess server;
-    final String key;
-    final Expectation expectation = new Expectation();
-    private boolean stopped;
-
-    Fixture(boolean spreadSubjects) throws Exception {
-      schema = db.createSchema("qb_http");
-      String adminKey = "qk_bench_" + UUID.randomUUID().toString().replace("-", "");
-      Path dir = Files.createTempDirectory("quotient-bench-server");
-      server = ServerProcess.start(jar, db.url(), schema, adminKey, ServerSetup.settings(dir, CAP), List.of(),
-          dir.resolve("server.log"));
-      try {
-        key = ServerSetup.prepare(server.port(), adminKey, spreadSubjects, expectation);
-      } catch (Exception e) {
-        System.out.println("  server log " + server.log() + ":\n" + server.tail());
-        server.close();
-        throw e;
-      }
+  /**
+   * Stops the server with SIGTERM and audits once more (nothing answered may be lost in the
+   * shutdown); returns false when that audit failed. Then drops the schema.
+   */
+  public boolean stop() throws Exception {
+    if (server == null) {
+      return true;
     }
-
-    Row finish(Row row, Map<String, Long> exactCaps) throws Exception {
-      stopServer();
-      AuditResult audit = LedgerAudit.check(db, schema, Subjects.METRIC, expectation, exactCaps);
-      Alarm.sound(row.scenario() + " " + row.shape().label() + " x" + row.callers(), audit, System.out);
-      return row.withAudit(audit.label());
+    server.close();
+    server = null;
+    AuditResult audit = LedgerAudit.check(db, schema, Subjects.METRIC, expectation, Map.of());
+    Alarm.sound("http, after the server stopped", audit, out);
+    if (!options.keepSchemas()) {
+      db.dropSchema(schema);
     }
+    return audit.passed();
+  }
 
-    private void stopServer() throws InterruptedException {
-      if (!stopped) {
-        stopped = true;
-        server.close();
-      }
-    }
-
-    @Override
-    public void close() throws Exception {
-      stopServer();
-      if (!options.keepSchemas()) {
-        db.dropSchema(schema);
-      }
-    }
+  @Override
+  public void close() throws Exception {
+    stop();
   }
 }
