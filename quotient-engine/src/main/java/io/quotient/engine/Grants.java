@@ -18,6 +18,10 @@ final class Grants {
   private Grants() {}
 
   static Grant insert(Connection c, GrantRequest request, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE subjects SET has_grants = true WHERE id = ? AND NOT has_grants")) {
+      ps.setString(1, request.subject());
+      ps.executeUpdate();
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO grants (subject, metric, amount, expires_at, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)"

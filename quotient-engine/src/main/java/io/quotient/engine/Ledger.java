@@ -221,7 +221,13 @@ final class Ledger implements AutoCloseable {
     BatchState state = new BatchState();
     Store.loadCounters(c, keys, state, true);
     expireHolds(c, state, now, events);
-    Store.loadGrants(c, subjects.keySet(), state, true);
+    List<String> withGrants = new ArrayList<>();
+    for (Store.SubjectRow subject : subjects.values()) {
+      if (subject.hasGrants()) {
+        withGrants.add(subject.id());
+      }
+    }
+    Store.loadGrants(c, withGrants, state, true);
     Map<Idempotency.Ref, Idempotency.Stored> stored = Idempotency.find(c, refs);
 
     ConsumeResult[] results = new ConsumeResult[n];

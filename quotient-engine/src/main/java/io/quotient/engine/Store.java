@@ -30,7 +30,7 @@ final class Store {
   private Store() {}
 
   /** A subject as a batch needs it. */
-  record SubjectRow(String id, String plan, Instant anchor, long planVersion) {}
+  record SubjectRow(String id, String plan, Instant anchor, long planVersion, boolean hasGrants) {}
 
   /** A plan and its version, which changes on every update. */
   record VersionedPlan(Plan plan, long version) {}
@@ -39,12 +39,14 @@ final class Store {
     Map<String, SubjectRow> rows = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT s.id, s.plan, s.billing_anchor, p.version FROM subjects s JOIN plans p ON p.name = s.plan"
+            "SELECT s.id, s.plan, s.billing_anchor, p.version, s.has_grants FROM subjects s JOIN plans p ON p.name = s.plan"
                 + " WHERE s.id = ANY(?)")) {
       ps.setArray(1, texts(c, ids));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.put(rs.getString(1), new SubjectRow(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getLong(4)));
+          rows.put(
+              rs.getString(1),
+              new SubjectRow(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getLong(4), rs.getBoolean(5)));
         }
       }
     }

@@ -301,6 +301,26 @@ class QuotientTest {
     assertThat(eventsOf(user).stream().filter(e -> e.type() == EventType.CONSUME)).hasSize(1);
   }
 
+  @Test
+  void reads_do_not_wait_for_a_writer_holding_the_rows() throws Exception {
+    Plan plan = fx.plan(Map.of("ai", Limit.of(5, Period.MONTH)));
+    String user = fx.subjectOn(plan);
+    fx.consume(user, "ai", 2);
+    try (var writer = fx.database.dataSource().getConnection()) {
+      writer.setAutoCommit(false);
+      try (var lock = writer.prepareStatement("SELECT used FROM counters WHERE subject = ? FOR UPDATE")) {
+        lock.setString(1, user);
+        lock.executeQuery().close();
+      }
+      // The row lock is held, as a batch holds it until its commit: reads must not queue behind it.
+      var reads =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> List.of(status(user, "ai").used(), ((Decision) q.check(ConsumeRequest.of(user, "ai", 1))).items().get(0).used()));
+      assertThat(reads.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(2L, 3L);
+      writer.rollback();
+    }
+  }
+
   // ---- reservations ---------------------------------------------------------------------------
 
   @Test

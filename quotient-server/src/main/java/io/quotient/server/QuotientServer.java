@@ -48,10 +48,12 @@ public final class QuotientServer implements AutoCloseable {
   private final String generatedAdminKey;
   private final List<String> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ApiKeys keys;
 
   private QuotientServer(
       Database database, Quotient engine, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
-      List<String> routes) {
+      List<String> routes, ApiKeys keys) {
+    this.keys = keys;
     this.database = database;
     this.engine = engine;
     this.metrics = metrics;
@@ -76,13 +78,15 @@ public final class QuotientServer implements AutoCloseable {
   public static QuotientServer start(ServerConfig config, Database database, Clock clock) {
     Quotient engine = null;
     ServerMetrics metrics = null;
+    ApiKeys keys = null;
     try {
       CredentialTables.migrate(database.dataSource(), database.schema());
       metrics = new ServerMetrics();
       engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
           .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
-      ApiKeys keys = new ApiKeys(database.dataSource(), clock);
+      keys = new ApiKeys(database.dataSource(), clock);
+      keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
@@ -133,8 +137,11 @@ public final class QuotientServer implements AutoCloseable {
       });
       app.start(config.host(), config.port());
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, metrics, app, drain, generated, List.copyOf(routes));
+      return new QuotientServer(database, engine, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
+      if (keys != null) {
+        keys.close();
+      }
       if (engine != null) {
         engine.close();
       }
@@ -180,6 +187,7 @@ public final class QuotientServer implements AutoCloseable {
       try {
         engine.close();
       } finally {
+        keys.close();
         metrics.close();
         database.close();
       }

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,10 +27,19 @@ import javax.sql.DataSource;
  * bits); only its SHA-256 is stored, so a stolen table does not give keys away, and a plain hash
  * (not a slow one) is enough because the keys are random, not chosen by people.
  *
- * <p>Every request looks its key up again: there is no cache, so a revoked key stops working at
- * once on every instance. Thread-safe.
+ * <p>Looked-up keys are cached only while this instance listens for revocations
+ * ({@link #listenForRevocations()}): a revocation sends {@code NOTIFY} in its own transaction, and
+ * every instance drops its cache when the notification arrives (this one at once, others within
+ * the notification's delivery, milliseconds). Whenever the listening connection is down nothing is
+ * cached and every request looks its key up again, so a revoked key is never served from a cache
+ * that cannot hear about it. Thread-safe.
  */
-public final class ApiKeys {
+public final class ApiKeys implements AutoCloseable {
+  /** The channel revocations are announced on. */
+  static final String CHANNEL = "quotient_api_keys";
+
+  private static final int MAX_CACHED = 10_000;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiKeys.class);
   /** The prefix every key starts with, so that leaked keys are recognisable. */
   public static final String KEY_PREFIX = "qk_";
 
@@ -36,10 +47,84 @@ public final class ApiKeys {
 
   private final DataSource dataSource;
   private final Clock clock;
+  private final java.util.concurrent.ConcurrentHashMap<String, KeyInfo> cache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean listening;
+  private volatile boolean closed;
+  private Thread listener;
 
   public ApiKeys(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
+  }
+
+  /**
+   * Starts caching looked-up keys, on one connection of its own that listens for revocations from
+   * every instance. Call once; {@link #close()} stops it.
+   */
+  public synchronized void listenForRevocations() {
+    if (listener == null) {
+      listener = Thread.ofPlatform().name("quotient-key-revocations").daemon(true).start(this::listen);
+    }
+  }
+
+  private void listen() {
+    while (!closed) {
+      try (Connection connection = dataSource.getConnection();
+          java.sql.Statement statement = connection.createStatement()) {
+        statement.execute("LISTEN " + CHANNEL);
+        org.postgresql.PGConnection postgres = connection.unwrap(org.postgresql.PGConnection.class);
+        invalidate();
+        listening = true;
+        while (!closed) {
+          org.postgresql.PGNotification[] notifications = postgres.getNotifications(500);
+          if (notifications != null && notifications.length > 0) {
+            invalidate();
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!closed) {
+          log.warn("lost the revocation listener; looking every key up until it is back", e);
+        }
+      } finally {
+        listening = false;
+        invalidate();
+      }
+      if (!closed) {
+        try {
+          Thread.sleep(1000); // back off before reconnecting; uncached lookups meanwhile
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void invalidate() {
+    generation.incrementAndGet();
+    cache.clear();
+  }
+
+  /** True while looked-up keys are cached (the revocation listener is connected). */
+  boolean isCaching() {
+    return listening;
+  }
+
+  /** Stops the revocation listener. */
+  @Override
+  public void close() {
+    closed = true;
+    Thread thread;
+    synchronized (this) {
+      thread = listener;
+    }
+    if (thread != null) {
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -93,6 +178,27 @@ public final class ApiKeys {
   /** The key {@code secret} stands for: present when known, with its revocation time if revoked. */
   Optional<KeyInfo> find(String secret) {
     byte[] hash = hash(secret);
+    String cacheKey = java.util.HexFormat.of().formatHex(hash);
+    KeyInfo cached = listening ? cache.get(cacheKey) : null;
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    long seen = generation.get();
+    Optional<KeyInfo> found = lookUp(hash);
+    if (found.isPresent() && listening && generation.get() == seen) {
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+      cache.put(cacheKey, found.get());
+      // A revocation that landed meanwhile must not leave this (possibly stale) entry behind.
+      if (generation.get() != seen || !listening) {
+        cache.remove(cacheKey);
+      }
+    }
+    return found;
+  }
+
+  private Optional<KeyInfo> lookUp(byte[] hash) {
     return Jdbc.run(dataSource, "look up an API key", connection -> {
       try (PreparedStatement ps = connection.prepareStatement(
           "SELECT id, name, role, key_prefix, created_at, revoked_at FROM server_api_keys WHERE key_hash = ?")) {
@@ -126,7 +232,7 @@ public final class ApiKeys {
    * @throws NotFoundException when there is no such key
    */
   public KeyInfo revoke(String id) {
-    return Jdbc.transaction(dataSource, "revoke an API key", connection -> {
+    KeyInfo revoked = Jdbc.transaction(dataSource, "revoke an API key", connection -> {
       try (PreparedStatement lock = connection.prepareStatement("LOCK TABLE server_api_keys IN EXCLUSIVE MODE")) {
         lock.execute();
       }
@@ -161,8 +267,13 @@ public final class ApiKeys {
         ps.setString(2, id);
         ps.executeUpdate();
       }
+      try (PreparedStatement notify = connection.prepareStatement("NOTIFY " + CHANNEL)) {
+        notify.execute(); // delivered to every instance when this transaction commits
+      }
       return new KeyInfo(key.id(), key.name(), key.role(), key.prefix(), key.createdAt(), now);
     });
+    invalidate();
+    return revoked;
   }
 
   private IssuedKey insert(String name, Role role, String key) {

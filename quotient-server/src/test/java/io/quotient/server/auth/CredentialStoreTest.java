@@ -65,6 +65,50 @@ class CredentialStoreTest {
   }
 
   @Test
+  void a_key_cached_by_another_instance_stops_working_when_it_is_revoked() throws Exception {
+    try (ApiKeys here = new ApiKeys(database.dataSource(), clock);
+        ApiKeys there = new ApiKeys(database.dataSource(), clock)) {
+      here.listenForRevocations();
+      there.listenForRevocations();
+      awaitTrue(() -> here.isCaching() && there.isCaching());
+      ApiKeys.IssuedKey issued = here.create("shared", Role.SERVICE);
+      assertThat(there.find(issued.key()).orElseThrow().revokedAt()).isNull();
+      // Now cached there: a change the database makes behind the cache's back stays unseen...
+      try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.execute("UPDATE server_api_keys SET name = 'renamed' WHERE id = '" + issued.info().id() + "'");
+      }
+      assertThat(there.find(issued.key()).orElseThrow().name()).isEqualTo("shared");
+      // ...but a revocation is announced to every instance, which drops what it cached.
+      here.revoke(issued.info().id());
+      assertThat(here.find(issued.key()).orElseThrow().revokedAt()).as("at once where it was revoked").isNotNull();
+      awaitTrue(() -> there.find(issued.key()).orElseThrow().revokedAt() != null);
+    }
+  }
+
+  @Test
+  void without_the_revocation_listener_nothing_is_cached() throws Exception {
+    ApiKeys keys = new ApiKeys(database.dataSource(), clock);
+    ApiKeys.IssuedKey issued = keys.create("uncached", Role.READ);
+    assertThat(keys.find(issued.key()).orElseThrow().revokedAt()).isNull();
+    try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("UPDATE server_api_keys SET revoked_at = now() WHERE id = '" + issued.info().id() + "'");
+    }
+    assertThat(keys.isCaching()).isFalse();
+    assertThat(keys.find(issued.key()).orElseThrow().revokedAt()).isNotNull();
+  }
+
+  /** Polls until {@code condition} holds, for at most 10 seconds (notifications arrive asynchronously). */
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 10 seconds");
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
   void bootstrap_creates_one_admin_key_on_an_empty_table_only() throws Exception {
     try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("DELETE FROM server_api_keys");
