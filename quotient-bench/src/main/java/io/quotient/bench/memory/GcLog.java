@@ -23,8 +23,9 @@ final class GcLog {
    * @param uptimeSeconds when, in the server's uptime
    * @param afterMb heap in use after it, MB
    * @param committedMb heap committed, MB
+   * @param full true for a full collection (after it, the heap holds only live objects)
    */
-  record Collection(double uptimeSeconds, double afterMb, double committedMb) {}
+  record Collection(double uptimeSeconds, double afterMb, double committedMb, boolean full) {}
 
   private final Path file;
   private int linesRead;
@@ -43,7 +44,8 @@ final class GcLog {
     for (int i = linesRead; i < lines.size(); i++) {
       Matcher m = PAUSE.matcher(lines.get(i));
       if (m.find()) {
-        found.add(new Collection(Double.parseDouble(m.group(1)), mb(m.group(4), m.group(5)), mb(m.group(6), m.group(7))));
+        found.add(new Collection(Double.parseDouble(m.group(1)), mb(m.group(4), m.group(5)), mb(m.group(6), m.group(7)),
+            lines.get(i).contains("Pause Full")));
       }
     }
     linesRead = lines.size();

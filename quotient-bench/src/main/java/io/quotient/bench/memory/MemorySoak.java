@@ -76,11 +76,32 @@ public final class MemorySoak {
         Future<Measurement> batches = pool.submit(load(batch, 8, soak));
         GcLog log = new GcLog(gc);
         long start = System.nanoTime();
+        double firstLive = Double.NaN;
+        double lastLive = Double.NaN;
         while (!singles.isDone() || !batches.isDone()) {
           Thread.sleep(SAMPLE_SECONDS * 1000L);
-          Sample s = Sample.of((System.nanoTime() - start) / 1e9, log.next(), residentMb(server.pid()));
+          double at = (System.nanoTime() - start) / 1e9;
+          boolean first = Double.isNaN(firstLive) && at >= 60;
+          boolean last = at + 2 * SAMPLE_SECONDS > soak.toSeconds() && Double.isNaN(lastLive) && !Double.isNaN(firstLive);
+          if (first || last) {
+            fullGc(server.pid());
+          }
+          List<GcLog.Collection> gcs = log.next();
+          Sample s = Sample.of(at, gcs, residentMb(server.pid()));
           samples.add(s);
           out.println("  " + s);
+          double live = gcs.stream().filter(GcLog.Collection::full).mapToDouble(GcLog.Collection::afterMb).min().orElse(Double.NaN);
+          if (first) {
+            firstLive = live;
+            out.printf(Locale.ROOT, "  live heap after a full GC (jcmd GC.run) at t=%.0fs: %.1f MB%n", at, live);
+          } else if (last) {
+            lastLive = live;
+            out.printf(Locale.ROOT, "  live heap after a full GC (jcmd GC.run) at t=%.0fs: %.1f MB%n", at, live);
+          }
+        }
+        if (!Double.isNaN(firstLive) && !Double.isNaN(lastLive)) {
+          out.printf(Locale.ROOT, "  live heap after full GC: %.1f MB after the first minute, %.1f MB at the end (%+.1f MB)%n",
+              firstLive, lastLive, lastLive - firstLive);
         }
         Measurement ms = singles.get();
         Measurement mb = batches.get();
@@ -114,6 +135,20 @@ public final class MemorySoak {
     double last = withGc.subList(withGc.size() - window, withGc.size()).stream().mapToDouble(Sample::maxAfterMb).max().orElse(0);
     out.printf(Locale.ROOT, "  heap after GC, highest: first %d samples %.0f MB, last %d samples %.0f MB (%+.0f MB)%n",
         window, first, window, last, last - first);
+  }
+
+  /** Asks the server for a full collection ({@code jcmd PID GC.run}), so that the GC log shows the live heap. */
+  private void fullGc(long pid) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor();
+    } catch (IOException e) {
+      out.println("  could not run jcmd: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static double residentMb(long pid) {
