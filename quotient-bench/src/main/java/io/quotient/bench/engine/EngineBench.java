@@ -143,7 +143,7 @@ public final class EngineBench {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.sql.SQLException {
       closeEngine();
       if (!options.keepSchemas()) {
         db.dropSchema(schema);

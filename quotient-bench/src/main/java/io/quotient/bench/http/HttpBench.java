@@ -163,7 +163,7 @@ public final class HttpBench implements AutoCloseable {
    * Stops the server with SIGTERM and audits once more (nothing answered may be lost in the
    * shutdown); returns false when that audit failed. Then drops the schema.
    */
-  public boolean stop() throws Exception {
+  public boolean stop() throws java.sql.SQLException {
     if (server == null) {
       return true;
     }
@@ -178,7 +178,7 @@ public final class HttpBench implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.sql.SQLException {
     stop();
   }
 }

@@ -101,12 +101,12 @@ public final class ServerProcess implements AutoCloseable {
             return;
           }
         } catch (IOException notYet) {
-          c.close();
+          // not listening yet; the connection has closed itself and reconnects on the next try
         }
         Thread.sleep(200);
       }
     }
-    close();
+    stop();
     throw new IOException("the server was not ready within " + timeout + ":\n" + tail());
   }
 
@@ -121,14 +121,24 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
+    stop();
+  }
+
+  /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within a minute. */
+  private void stop() {
     if (!process.isAlive()) {
       return;
     }
-    process.destroy(); // SIGTERM: graceful shutdown
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      Thread.currentThread().interrupt();
     }
   }
 

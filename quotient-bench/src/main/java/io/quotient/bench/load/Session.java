@@ -14,5 +14,5 @@ public interface Session extends AutoCloseable {
   int call() throws Exception;
 
   @Override
-  default void close() throws Exception {}
+  default void close() throws java.io.IOException {}
 }
