@@ -1,0 +1,184 @@
+package io.quotient.bench.http;
+
+import io.quotient.bench.Options;
+import io.quotient.bench.Subjects;
+import io.quotient.bench.audit.Alarm;
+import io.quotient.bench.audit.AuditResult;
+import io.quotient.bench.audit.Expectation;
+import io.quotient.bench.audit.LedgerAudit;
+import io.quotient.bench.audit.Postgres;
+import io.quotient.bench.load.ClosedLoop;
+import io.quotient.bench.load.Measurement;
+import io.quotient.bench.load.OpenLoop;
+import io.quotient.bench.report.Row;
+import io.quotient.bench.report.Shape;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The HTTP scenarios, all against one server ({@code -Xmx512m}) on a fresh schema, as a
+ * long-running deployment would be: started on first use, set up through its API, warmed up once
+ * (its JIT compilers otherwise take a large share of two cores for the first half minute), then
+ * loaded scenario after scenario over loopback keep-alive connections. The audit runs after each
+ * scenario against everything the server has answered so far (every answer follows its commit, so
+ * the database is settled once the callers have stopped), and once more after the server has been
+ * stopped with SIGTERM. Not thread-safe.
+ */
+public final class HttpBench implements AutoCloseable {
+  /** The capped subject's limit over HTTP. */
+  public static final long CAP = 5_000;
+  /** Requests per batch call. */
+  public static final int BATCH = 100;
+
+  private final Postgres db;
+  private final Options options;
+  private final Path jar;
+  private final PrintStream out;
+  private final Expectation expectation = new Expectation();
+  private String schema;
+  private ServerProcess server;
+  private String key;
+  private long cappedCalls;
+
+  /** Scenarios on {@code db} against the server in {@code jar}. */
+  public HttpBench(Postgres db, Options options, Path jar, PrintStream out) {
+    this.db = db;
+    this.options = options;
+    this.jar = jar;
+    this.out = out;
+  }
+
+  /** The server jar named in the options, else the newest runnable one under {@code quotient-server/target}. */
+  public static Path findJar(Options options) throws IOException {
+    if (options.serverJar() != null) {
+      if (!Files.isRegularFile(options.serverJar())) {
+        throw new IOException("no server jar at " + options.serverJar());
+      }
+      return options.serverJar();
+    }
+    Path target = Path.of("quotient-server", "target");
+    if (!Files.isDirectory(target)) {
+      return null;
+    }
+    try (Stream<Path> files = Files.list(target)) {
+      return files
+          .filter(p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith("quotient-server") && name.endsWith(".jar") && !name.contains("sources")
+                && !name.contains("tests") && !name.startsWith("original-");
+          })
+          .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())) // the shaded one is largest
+          .orElse(null);
+    }
+  }
+
+  /** Closed loop: single consumes or batches of {@value #BATCH}, spread or hot. */
+  public Row closedLoop(boolean batch, Shape shape, int callers) throws Exception {
+    start();
+    ConsumeOverHttp workload = workload(batch, shape == Shape.HOT ? Subjects.HOT : null);
+    Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
+    return audited(Row.of(name(batch), shape, Integer.toString(callers), m, null, note(m, batch)), Map.of());
+  }
+
+  /** The deny path over HTTP: single consumes on the capped subject, no warm-up; runs once per server. */
+  public Row capped(int callers) throws Exception {
+    start();
+    if (cappedCalls++ > 0) {
+      throw new IllegalStateException("the capped scenario runs once per server");
+    }
+    Measurement m = ClosedLoop.run(workload(false, Subjects.CAPPED), callers, Duration.ZERO, options.duration());
+    Map<String, Long> caps = m.denied() > 0 ? Map.of(Subjects.CAPPED, CAP) : Map.of();
+    return audited(Row.of("http consume capped(" + CAP / 1000 + "k)", Shape.HOT, Integer.toString(callers), m, null,
+        note(m, false)), caps);
+  }
+
+  /** Open loop on spread subjects at {@code decisionsPerSecond}, single or batched, up to {@code connections} in flight. */
+  public Row openLoop(boolean batch, double decisionsPerSecond, int connections) throws Exception {
+    start();
+    ConsumeOverHttp workload = workload(batch, null);
+    double callsPerSecond = decisionsPerSecond / workload.decisionsPerCall();
+    Measurement m = OpenLoop.run(workload, callsPerSecond, connections, options.warmup(), options.duration());
+    return audited(
+        Row.of(name(batch) + " open-loop", Shape.SPREAD, String.format(Locale.ROOT, "@%,.0f/s", decisionsPerSecond), m,
+            null, note(m, batch)),
+        Map.of());
+  }
+
+  private ConsumeOverHttp workload(boolean batch, String subject) {
+    return ConsumeOverHttp.of(server.port(), key, batch ? BATCH : 0, subject, expectation);
+  }
+
+  private void start() throws Exception {
+    if (server != null) {
+      return;
+    }
+    schema = db.createSchema("qb_http");
+    String adminKey = "qk_bench_" + UUID.randomUUID().toString().replace("-", "");
+    Path dir = Files.createTempDirectory("quotient-bench-server");
+    server = ServerProcess.start(jar, db.url(), schema, adminKey, ServerSetup.settings(dir, CAP), List.of(),
+        dir.resolve("server.log"));
+    out.println("  server: pid " + server.pid() + ", port " + server.port() + ", schema " + schema + ", log " + server.log());
+    try {
+      key = ServerSetup.prepare(server.port(), adminKey, true, expectation);
+      Duration jit = options.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
+      out.println("  warming the server's JIT up: " + jit.toSeconds() + " s of single and batch consumes");
+      ClosedLoop.run(workload(false, null), 64, Duration.ZERO, jit);
+      ClosedLoop.run(workload(true, null), 8, Duration.ZERO, jit.dividedBy(3));
+    } catch (Exception e) {
+      out.println("  server log " + server.log() + ":\n" + server.tail());
+      throw e;
+    }
+  }
+
+  private Row audited(Row row, Map<String, Long> exactCaps) throws Exception {
+    AuditResult audit = LedgerAudit.check(db, schema, Subjects.METRIC, expectation, exactCaps);
+    Alarm.sound(row.scenario() + " " + row.shape().label() + " x" + row.callers(), audit, out);
+    return row.withAudit(audit.label());
+  }
+
+  private static String name(boolean batch) {
+    return batch ? "http batch(" + BATCH + ")" : "http consume";
+  }
+
+  private static String note(Measurement m, boolean batch) {
+    StringBuilder sb = new StringBuilder();
+    if (batch) {
+      sb.append(String.format(Locale.ROOT, "%,.0f calls/s; latency per call", m.callsPerSecond()));
+    }
+    if (m.errors() > 0) {
+      sb.append(sb.isEmpty() ? "" : "; ").append(m.errors()).append(" calls failed");
+    }
+    return sb.isEmpty() ? null : sb.toString();
+  }
+
+  /**
+   * Stops the server with SIGTERM and audits once more (nothing answered may be lost in the
+   * shutdown); returns false when that audit failed. Then drops the schema.
+   */
+  public boolean stop() throws java.sql.SQLException {
+    if (server == null) {
+      return true;
+    }
+    server.close();
+    server = null;
+    AuditResult audit = LedgerAudit.check(db, schema, Subjects.METRIC, expectation, Map.of());
+    Alarm.sound("http, after the server stopped", audit, out);
+    if (!options.keepSchemas()) {
+      db.dropSchema(schema);
+    }
+    return audit.passed();
+  }
+
+  @Override
+  public void close() throws java.sql.SQLException {
+    stop();
+  }
+}

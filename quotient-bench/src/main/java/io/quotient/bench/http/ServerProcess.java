@@ -1,0 +1,154 @@
+package io.quotient.bench.http;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Quotient server as a child process: {@code java -Xmx512m -jar quotient-server.jar serve} on
+ * a free port, its database given by {@code QUOTIENT_DATABASE_URL} and {@code QUOTIENT_DATABASE_SCHEMA}, its
+ * admin key by
+ * {@code QUOTIENT_BOOTSTRAP_ADMIN_KEY}. Output goes to a log file. Closing it sends SIGTERM (the
+ * server finishes its batches in flight) and waits. Not thread-safe.
+ */
+public final class ServerProcess implements AutoCloseable {
+  /** The heap every benchmarked server runs with. */
+  public static final String HEAP = "-Xmx512m";
+  /** The environment variable with more JVM options for the server (a JFR recording, say). */
+  public static final String EXTRA_OPTIONS = "BENCH_SERVER_JAVA_OPTS";
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private ServerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /**
+   * Starts the server from {@code jar} and waits until {@code /health/ready} answers 200.
+   *
+   * @param databaseUrl the PostgreSQL ({@code QUOTIENT_DATABASE_URL})
+   * @param schema the fresh schema on it ({@code QUOTIENT_DATABASE_SCHEMA})
+   * @param adminKey the bootstrap admin key
+   * @param settings more {@code QUOTIENT_*} settings (plans file, default plan)
+   * @param jvmArgs extra JVM arguments (GC logging for the memory soak)
+   */
+  public static ServerProcess start(Path jar, String databaseUrl, String schema, String adminKey,
+      Map<String, String> settings, List<String> jvmArgs, Path log)
+      throws IOException, InterruptedException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.add(HEAP);
+    String extra = System.getenv(EXTRA_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
+    command.addAll(jvmArgs);
+    command.add("-jar");
+    command.add(jar.toString());
+    command.add("serve");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.put("QUOTIENT_PORT", Integer.toString(port));
+    env.put("QUOTIENT_HOST", "127.0.0.1");
+    env.put("QUOTIENT_DATABASE_URL", databaseUrl);
+    env.put("QUOTIENT_DATABASE_SCHEMA", schema);
+    env.put("QUOTIENT_BOOTSTRAP_ADMIN_KEY", adminKey);
+    env.put("QUOTIENT_DATA_DIR", Files.createTempDirectory("quotient-bench-data").toString());
+    env.remove("QUOTIENT_PLANS_FILE");
+    env.remove("QUOTIENT_CONFIG");
+    env.putAll(settings);
+    ServerProcess server = new ServerProcess(builder.start(), port, log);
+    server.awaitReady(Duration.ofSeconds(120));
+    return server;
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** Its process id (for jcmd). */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Its log file. */
+  public Path log() {
+    return log;
+  }
+
+  private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (HttpConnection c = new HttpConnection("127.0.0.1", port, null)) {
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IOException("the server exited with " + process.exitValue() + " before it was ready:\n" + tail());
+        }
+        try {
+          if (c.exchange("GET", "/health/ready", null) == 200) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet; the connection has closed itself and reconnects on the next try
+        }
+        Thread.sleep(200);
+      }
+    }
+    stop();
+    throw new IOException("the server was not ready within " + timeout + ":\n" + tail());
+  }
+
+  /** The last lines of its log. */
+  public String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within a minute. */
+  private void stop() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String javaExecutable() {
+    return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}
