@@ -49,6 +49,14 @@ final class Events {
    * events are the bulk of what a batch writes, so their size is worth keeping small.
    */
   static String items(List<ItemDecision> items) {
+    return items(items, new HashMap<>());
+  }
+
+  /**
+   * Like {@link #items(List)}, formatting each instant once per {@code formatted} map: a batch's
+   * items share a few window starts and ends, and formatting an instant costs more than deciding.
+   */
+  static String items(List<ItemDecision> items, Map<Instant, String> formatted) {
     Json json = new Json().beginArray();
     for (int i = 0; i < items.size(); i++) {
       ItemDecision item = items.get(i);
@@ -63,10 +71,10 @@ final class Events {
       }
       nonZero(json, "bonusRemaining", item.bonusRemaining());
       if (item.windowStart() != null) {
-        json.field("windowStart", item.windowStart());
+        json.field("windowStart", formatted.computeIfAbsent(item.windowStart(), Instant::toString));
       }
       if (item.resetsAt() != null) {
-        json.field("resetsAt", item.resetsAt());
+        json.field("resetsAt", formatted.computeIfAbsent(item.resetsAt(), Instant::toString));
       }
       nonZero(json, "fromPlan", item.fromPlan());
       nonZero(json, "fromBonus", item.fromBonus());
@@ -94,10 +102,16 @@ final class Events {
     if (rows.isEmpty()) {
       return;
     }
-    StringBuilder copy = new StringBuilder(rows.size() * 420);
+    StringBuilder copy = new StringBuilder(rows.size() * 320);
+    Instant lastAt = null;
+    String lastAtText = null;
     for (Row row : rows) {
+      if (!row.at().equals(lastAt)) {
+        lastAt = row.at();
+        lastAtText = lastAt.toString(); // a batch's events share one instant
+      }
       copy.append(row.id()).append('\t');
-      copy.append(row.at()).append('\t');
+      copy.append(lastAtText).append('\t');
       copy.append(row.type().wireName()).append('\t');
       field(copy, row.subject());
       copy.append(row.allowed() == null ? "\\N" : row.allowed() ? "t" : "f").append('\t');

@@ -249,6 +249,7 @@ final class Ledger implements AutoCloseable {
 
     ConsumeResult[] results = new ConsumeResult[n];
     Map<Integer, Long> replays = new HashMap<>();
+    Map<Instant, String> formatted = new HashMap<>();
     List<Idempotency.Row> newKeys = new ArrayList<>();
     List<Reservations.Row> reservations = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -299,7 +300,7 @@ final class Ledger implements AutoCloseable {
               request.idempotencyKey(),
               null,
               reservationId,
-              Events.items(decision.items()),
+              Events.items(decision.items(), formatted),
               request.metadata().isEmpty() ? null : Json.object(request.metadata()),
               detail));
       if (pending.ref() != null) {
