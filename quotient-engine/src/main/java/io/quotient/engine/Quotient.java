@@ -89,7 +89,12 @@ public final class Quotient implements AutoCloseable {
     }
   }
 
-  /** Starts building an engine on {@code dataSource} (whose schema is migrated, see {@code Database}). */
+  /**
+   * Starts building an engine on {@code dataSource} (whose schema is migrated, see {@code Database}).
+   * A data source of your own should run {@code SET plan_cache_mode = force_custom_plan} on its
+   * connections, as {@code Database}'s do: the batch statements' best plans depend on how many rows
+   * each batch carries.
+   */
   public static Builder builder(DataSource dataSource) {
     return new Builder(dataSource);
   }
