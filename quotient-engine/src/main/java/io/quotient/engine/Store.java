@@ -140,11 +140,16 @@ final class Store {
 
   private static List<CounterKey> selectCounters(
       Connection c, Collection<CounterKey> keys, BatchState state, boolean lock) throws SQLException {
+    // Sorted keys drive one index probe each (a correlated subquery cannot become a scan of the
+    // whole table), and the rows are locked in the keys' order.
     String sql =
-        "SELECT c.subject, c.metric, c.window_start, c.used, c.from_bonus, c.overage, c.held FROM counters c"
-            + " JOIN unnest(?::text[], ?::text[], ?::bigint[]) AS k(subject, metric, window_start)"
-            + " USING (subject, metric, window_start)"
-            + (lock ? " ORDER BY c.subject, c.metric, c.window_start FOR UPDATE OF c" : "");
+        "SELECT c.subject, c.metric, c.window_start, c.used, c.from_bonus, c.overage, c.held"
+            + " FROM (SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[]) AS u(subject, metric, window_start)"
+            + " ORDER BY 1, 2, 3) k"
+            + " CROSS JOIN LATERAL (SELECT * FROM counters WHERE subject = k.subject AND metric = k.metric"
+            + " AND window_start = k.window_start"
+            + (lock ? " FOR UPDATE" : "")
+            + ") c";
     int n = keys.size();
     String[] subjects = new String[n];
     String[] metrics = new String[n];

@@ -95,8 +95,10 @@ public final class Database implements AutoCloseable {
     // The hot statements join tables to arrays whose length only the execution knows. A generic
     // plan, cached after five executions while the tables were small, kept sequential scans of the
     // counters table for every batch once it held 10,000 rows (measured: 11,530 sequential scans
-    // reading 110 million rows in one 20 s HTTP run). Custom plans see the real array size.
-    config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+    // reading 110 million rows in one 20 s HTTP run). Custom plans see the real array size, and a
+    // random page cost for cached/SSD pages lets them pick index probes for a batch's rows (a
+    // 128-row counter update: 1.1 ms by index against 3.5 ms by a scan of 10,000 rows).
+    config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET random_page_cost = 1.1");
     config.addDataSourceProperty("ApplicationName", "quotient");
     HikariDataSource pool;
     try {
