@@ -20,42 +20,8 @@ public final class ClosedLoop {
   public static Measurement run(Workload workload, int callers, Duration warmup, Duration duration)
       throws InterruptedException {
     Phase phase = new Phase();
-    List<CallerStats> stats = new ArrayList<>(callers);
-    List<Thread> threads = new ArrayList<>(callers);
-    CountDownLatch ready = new CountDownLatch(callers);
-    for (int i = 0; i < callers; i++) {
-      CallerStats mine = new CallerStats();
-      stats.add(mine);
-      int caller = i;
-      threads.add(
-          Thread.ofVirtual()
-              .name("caller-" + i)
-              .start(
-                  () -> {
-                    Session session;
-                    try {
-                      session = workload.open(caller);
-                    } catch (Exception e) {
-                      mine.error(e);
-                      ready.countDown();
-                      return;
-                    }
-                    ready.countDown();
-                    try (session) {
-                      phase.awaitStart();
-                      loop(session, phase, mine);
-                    } catch (Exception e) {
-                      mine.error(e);
-                    }
-                  }));
-    }
-    ready.await();
-    long elapsed = phase.runPhases(warmup, duration);
-    for (Thread thread : threads) {
-      thread.join(Duration.ofSeconds(60));
-    }
-    Measurement measurement = CallerStats.merge(stats, workload.decisionsPerCall(), elapsed);
-    return Phase.failIfAllFailed(measurement, stats);
+    return Callers.drive(
+        workload, callers, "caller", phase, warmup, duration, () -> {}, (session, stats) -> loop(session, phase, stats));
   }
 
   private static void loop(Session session, Phase phase, CallerStats stats) {

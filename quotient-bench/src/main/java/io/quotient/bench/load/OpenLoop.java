@@ -34,62 +34,30 @@ public final class OpenLoop {
     AtomicLong tickets = new AtomicLong();
     Phase phase = new Phase();
     long[] origin = new long[1];
-    List<CallerStats> stats = new ArrayList<>(workers);
-    List<Thread> threads = new ArrayList<>(workers);
-    CountDownLatch ready = new CountDownLatch(workers);
-    for (int i = 0; i < workers; i++) {
-      CallerStats mine = new CallerStats();
-      stats.add(mine);
-      int worker = i;
-      threads.add(
-          Thread.ofVirtual()
-              .name("worker-" + i)
-              .start(
-                  () -> {
-                    Session session;
-                    try {
-                      session = workload.open(worker);
-                    } catch (Exception e) {
-                      mine.error(e);
-                      ready.countDown();
-                      return;
-                    }
-                    ready.countDown();
-                    try (session) {
-                      phase.awaitStart();
-                      while (true) {
-                        long due = origin[0] + (long) (tickets.getAndIncrement() * intervalNanos);
-                        long measureEnd = phase.measureEndNanos;
-                        if (measureEnd != 0 && due >= measureEnd) {
-                          break; // every call due in the window is made, however late
-                        }
-                        long wait = due - System.nanoTime();
-                        if (wait > 0) {
-                          LockSupport.parkNanos(wait);
-                        }
-                        try {
-                          int granted = session.call();
-                          long end = System.nanoTime();
-                          long measureStart = phase.measureStartNanos;
-                          if (measureStart != 0 && due >= measureStart && due < phase.measureEndNanos) {
-                            mine.record(end - due, granted);
-                          }
-                        } catch (Exception e) {
-                          mine.error(e);
-                        }
-                      }
-                    } catch (Exception e) {
-                      mine.error(e);
-                    }
-                  }));
-    }
-    ready.await();
-    origin[0] = System.nanoTime();
-    long elapsed = phase.runPhases(warmup, duration);
-    for (Thread thread : threads) {
-      thread.join(Duration.ofSeconds(60));
-    }
-    Measurement measurement = CallerStats.merge(stats, workload.decisionsPerCall(), elapsed);
-    return Phase.failIfAllFailed(measurement, stats);
+    return Callers.drive(
+        workload, workers, "worker", phase, warmup, duration, () -> origin[0] = System.nanoTime(),
+        (session, mine) -> {
+          while (true) {
+            long due = origin[0] + (long) (tickets.getAndIncrement() * intervalNanos);
+            long measureEnd = phase.measureEndNanos;
+            if (measureEnd != 0 && due >= measureEnd) {
+              break; // every call due in the window is made, however late
+            }
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              LockSupport.parkNanos(wait);
+            }
+            try {
+              int granted = session.call();
+              long end = System.nanoTime();
+              long measureStart = phase.measureStartNanos;
+              if (measureStart != 0 && due >= measureStart && due < phase.measureEndNanos) {
+                mine.record(end - due, granted);
+              }
+            } catch (Exception e) {
+              mine.error(e);
+            }
+          }
+        });
   }
 }
