@@ -506,6 +506,7 @@ public final class Api {
   private Body body(Context ctx, boolean required) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > limits.maxBodyBytes()) {
+      discardBody(ctx);
       throw tooLarge();
     }
     byte[] bytes;
@@ -515,6 +516,7 @@ public final class Api {
       throw new ProblemException(ProblemType.MALFORMED_JSON, "the body could not be read: " + e.getMessage());
     }
     if (bytes.length > limits.maxBodyBytes()) {
+      discardBody(ctx);
       throw tooLarge();
     }
     if (bytes.length == 0 && !required) {
@@ -527,6 +529,26 @@ public final class Api {
     }
     return Body.parse(bytes);
   }
+
+  /**
+   * Reads and drops what is left of an oversized body (up to {@value #DISCARD_LIMIT} bytes), so
+   * that a client still sending it reads the 413 instead of a connection reset. Past that limit
+   * the connection is closed with the answer; a failure to read changes nothing about the answer.
+   */
+  private static void discardBody(Context ctx) {
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] buffer = new byte[64 * 1024];
+      long left = DISCARD_LIMIT;
+      int read;
+      while (left > 0 && (read = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= read;
+      }
+    } catch (IOException e) {
+      // The client stopped sending: the 413 is still the answer.
+    }
+  }
+
+  private static final long DISCARD_LIMIT = 16L << 20;
 
   private ProblemException tooLarge() {
     return new ProblemException(ProblemType.BODY_TOO_LARGE,
