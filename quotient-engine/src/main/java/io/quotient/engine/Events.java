@@ -242,21 +242,7 @@ final class Events {
     if (!events.isEmpty()) {
       Map<Long, List<ItemDecision>> items = items(c, events.keySet());
       events.replaceAll(
-          (id, event) ->
-              new Event(
-                  event.id(),
-                  event.at(),
-                  event.type(),
-                  event.subject(),
-                  event.allowed(),
-                  event.reason(),
-                  event.scope(),
-                  event.idempotencyKey(),
-                  event.relatedEventId(),
-                  event.reservationId(),
-                  items.getOrDefault(id, List.of()).stream().map(Events::toEventItem).toList(),
-                  event.metadata(),
-                  event.detail()));
+          (id, event) -> event.withItems(items.getOrDefault(id, List.of()).stream().map(Events::toEventItem).toList()));
     }
     return events;
   }
