@@ -1,4 +1,4 @@
-package io.quotient.server.problem;
+package io.quotient.api;
 
 /**
  * The closed set of problem types the API answers with. Each has a stable URI (the RFC 9457
@@ -37,7 +37,10 @@ public enum ProblemType {
   UNKNOWN_FIELD("unknown-field", 422, "Unknown field"),
   /** The idempotency key was used before with other parameters. */
   IDEMPOTENCY_KEY_MISMATCH("idempotency-key-mismatch", 422, "Idempotency key reused"),
-  /** The database cannot be reached; nothing was applied. */
+  /**
+   * The database could not be reached or failed while answering. The outcome of a mutating call is
+   * unknown (its commit may have happened); retry with the same {@code Idempotency-Key}.
+   */
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
   /** The server is shutting down and takes no new requests. */
   SHUTTING_DOWN("shutting-down", 503, "Shutting down"),
@@ -75,5 +78,15 @@ public enum ProblemType {
   /** The short human summary, the same for every occurrence. */
   public String title() {
     return title;
+  }
+
+  /** The type whose URI is {@code uri}; null when this version knows none by that URI. */
+  public static ProblemType fromUri(String uri) {
+    for (ProblemType type : values()) {
+      if (type.uri().equals(uri)) {
+        return type;
+      }
+    }
+    return null;
   }
 }

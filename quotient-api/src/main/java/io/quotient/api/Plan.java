@@ -1,0 +1,46 @@
+package io.quotient.api;
+
+import java.util.Map;
+
+/**
+ * A plan: the answer of {@code GET} and {@code PUT /v1/plans/{name}}.
+ *
+ * @param name the plan's name
+ * @param limits the limit of each metric
+ */
+public record Plan(String name, Map<String, Limit> limits) {
+
+  /**
+   * One metric's limit, in answers and in {@link PlanRequest}.
+   *
+   * @param limit the allowance per window, 0 or more; null for unlimited (always written)
+   * @param period {@code month}, {@code billing_month}, {@code day}, {@code hour} or {@code total}
+   * @param enforcement {@code hard} (deny past the limit) or {@code soft} (allow, count overage);
+   *     in a request, null means {@code hard}
+   * @param overagePrice the price of a unit past a soft limit; may be null
+   * @param rate the burst rate; may be null
+   */
+  public record Limit(Long limit, String period, String enforcement, Price overagePrice, Rate rate) {
+
+    /** A hard limit with no price and no rate. */
+    public static Limit hard(Long limit, String period) {
+      return new Limit(limit, period, "hard", null, null);
+    }
+  }
+
+  /**
+   * A price per unit.
+   *
+   * @param amount a decimal, as a string ({@code "0.02"})
+   * @param currency an ISO 4217 code ({@code USD})
+   */
+  public record Price(String amount, String currency) {}
+
+  /**
+   * A burst rate: a token bucket.
+   *
+   * @param perSecond tokens added per second
+   * @param burst the bucket's size
+   */
+  public record Rate(long perSecond, long burst) {}
+}
