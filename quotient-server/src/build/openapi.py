@@ -1,125 +1,213 @@
 # Writes src/main/resources/io/quotient/server/api/openapi.json (run from anywhere: python3 openapi.py).
-# The JSON is the source the server serves and OpenApiTest checks; this script only saves typing.
-import json
+# The JSON is the source the server serves and OpenApiContractTest checks real answers against; this
+# script only saves typing. OpenAPI 3.0.3 (with `nullable`), the version the contract test's validator
+# (com.atlassian.oai:swagger-request-validator-core) implements. Answers list every member in
+# `required` (a member that can be null is `nullable`, never left out); request bodies list only what
+# must be given.
+import json, os
 R = lambda name: {"$ref": "#/components/schemas/" + name}
+PROBLEM_TYPES = {  # slug: status, as io.quotient.api.ProblemType
+ "malformed-json":400, "bad-request":400, "unauthorized":401, "forbidden":403, "not-found":404,
+ "method-not-allowed":405, "idempotency-key-in-flight":409, "reservation-closed":409, "not-refundable":409,
+ "last-admin-key":409, "body-too-large":413, "batch-too-large":413, "unsupported-media-type":415,
+ "invalid-field":422, "unknown-field":422, "idempotency-key-mismatch":422, "storage-unavailable":503,
+ "shutting-down":503, "internal-error":500}
+URN = "urn:quotient:problem:"
 def resp(desc, schema=None, ctype="application/json"):
     r = {"description": desc}
     if schema: r["content"] = {ctype: {"schema": schema}}
     return r
-PROBLEM = resp("A problem (RFC 9457)", R("Problem"), "application/problem+json")
-def errors(*codes):
-    names = {"400":"Malformed JSON","401":"No, unknown, revoked or expired credential","403":"Role or token scope does not reach this route","404":"Unknown plan, subject, reservation, key or event","409":"Conflict (idempotency key in flight, reservation closed, not refundable, last admin key)","413":"Body or batch too large","415":"Body is not application/json","422":"Invalid or unknown field; idempotency key reused with other parameters","503":"Database unavailable or shutting down"}
-    return {c: {"description": names[c], "content": {"application/problem+json": {"schema": R("Problem")}}} for c in codes}
+# What every route can answer: the server stopping, the database failing, a bug, a malformed URI.
+ALWAYS = ["bad-request", "shutting-down", "storage-unavailable", "internal-error"]
+AUTH = ["unauthorized", "forbidden"]
+BODY = ["malformed-json", "body-too-large", "unsupported-media-type", "invalid-field", "unknown-field"]
+def problems(*slugs):
+    """The problem answers of an operation: per status, the problem types it can answer with."""
+    by_status = {}
+    for slug in list(slugs) + ALWAYS:
+        by_status.setdefault(str(PROBLEM_TYPES[slug]), [])
+        if slug not in by_status[str(PROBLEM_TYPES[slug])]:
+            by_status[str(PROBLEM_TYPES[slug])].append(slug)
+    out = {}
+    for status in sorted(by_status):
+        types = by_status[status]
+        schema = {"allOf": [R("Problem"), {"type": "object", "properties": {"type": {"type": "string", "enum": [URN + t for t in types]}}}]}
+        out[status] = {"description": "A problem: " + ", ".join(types), "content": {"application/problem+json": {"schema": schema}}}
+    return out
 def body(schema, required=True):
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLength":255}}
 NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}
-IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"A retry with the same key replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. Scoped to the credential."}
+IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"A retry with the same key, for the same subject, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
 RD = [{"bearer":["admin","read"]}]
-def op(summary, tag, security, responses, params=None, req=None, desc=None):
-    o = {"summary": summary, "tags": [tag], "responses": responses}
+def op(op_id, summary, tag, security, responses, params=None, req=None, desc=None):
+    o = {"operationId": op_id, "summary": summary, "tags": [tag], "responses": responses}
     if desc: o["description"] = desc
-    if security is not None: o["security"] = security
-    else: o["security"] = []
+    o["security"] = security if security is not None else []
     if params: o["parameters"] = params
     if req: o["requestBody"] = req
     return o
+def ok(status, desc, schema, headers=None):
+    r = resp(desc, schema)
+    if headers: r["headers"] = headers
+    return {status: r}
 paths = {
- "/v1/consume": {"post": op("Consume every item or none","enforcement",ENF,
-    {"200": {**resp("The decision (a denial is an answer, not an error)", R("Decision")), "headers": REPLAYED}, **errors("400","401","403","409","413","415","422","503")},
+ "/v1/consume": {"post": op("consume", "Consume every item or none","enforcement",ENF,
+    {**ok("200", "The decision (a denial is an answer, not an error)", R("Decision"), REPLAYED),
+     **problems(*AUTH, *BODY, "not-found", "idempotency-key-in-flight", "idempotency-key-mismatch")},
     [IDEM], body(R("ConsumeRequest")))},
- "/v1/check": {"post": op("The decision a consume would get; nothing is consumed","enforcement",ENF,
-    {"200": resp("The decision", R("Decision")), **errors("400","401","403","413","415","422","503")}, None, body(R("ConsumeRequest")))},
- "/v1/consume/batch": {"post": op("Several consumes, each decided on its own","enforcement",ENF,
-    {"200": resp("One result per request, in order", R("BatchResponse")), **errors("400","401","403","413","415","422","503")}, None, body(R("BatchRequest")))},
- "/v1/refunds": {"post": op("Give back all or part of an earlier granted consume","enforcement",ENF,
-    {"200": resp("Units given back", R("Refund")), **errors("400","401","403","404","409","413","415","422","503")}, None, body(R("RefundRequest")))},
- "/v1/reservations": {"post": op("Hold units for a long operation","enforcement",ENF,
-    {"200": {**resp("The decision; reservationId and expiresAt when granted", R("Reservation")), "headers": REPLAYED}, **errors("400","401","403","409","413","415","422","503")},
+ "/v1/check": {"post": op("check", "The decision a consume would get; nothing is consumed","enforcement",ENF,
+    {**ok("200", "The decision (eventId is null: nothing is recorded)", R("Decision")), **problems(*AUTH, *BODY, "not-found")},
+    None, body(R("ConsumeRequest")))},
+ "/v1/consume/batch": {"post": op("consumeBatch", "Several consumes, each decided on its own","enforcement",ENF,
+    {**ok("200", "One result per request, in order", R("BatchResponse")), **problems(*AUTH, *BODY, "batch-too-large", "not-found")},
+    None, body(R("BatchRequest")))},
+ "/v1/refunds": {"post": op("refund", "Give back all or part of an earlier granted consume","enforcement",ENF,
+    {**ok("200", "Units given back", R("Refund")), **problems(*AUTH, *BODY, "not-found", "not-refundable")},
+    None, body(R("RefundRequest")))},
+ "/v1/reservations": {"post": op("reserve", "Hold units for a long operation","enforcement",ENF,
+    {**ok("200", "The decision; reservationId and expiresAt when granted", R("ReserveDecision"), REPLAYED),
+     **problems(*AUTH, *BODY, "not-found", "idempotency-key-in-flight", "idempotency-key-mismatch")},
     [IDEM], body(R("ReserveRequest")))},
- "/v1/reservations/{id}/commit": {"post": op("Commit a reservation with the actual amounts (the rest returns)","enforcement",ENF,
-    {"200": resp("Settled", R("Settled")), **errors("400","401","403","404","409","413","415","422","503")}, [ID], body(R("CommitRequest"), False),
-    "Without a body (or without amounts) everything held is committed. A metric left out of amounts commits 0.")},
- "/v1/reservations/{id}/release": {"post": op("Release a reservation: everything it holds returns","enforcement",ENF,
-    {"200": resp("Settled", R("Settled")), **errors("401","403","404","409","503")}, [ID])},
- "/v1/subjects/{id}/usage": {"get": op("A subject's plan and usage per metric","enforcement",[{"bearer":["admin","service","read"]},{"subjectToken":[]}],
-    {"200": resp("Usage", R("Usage")), **errors("401","403","422","503")}, [ID],
+ "/v1/reservations/{id}": {"get": op("getReservation", "A reservation as it stands","enforcement",ENF,
+    {**ok("200", "The reservation", R("Reservation")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
+ "/v1/reservations/{id}/commit": {"post": op("commitReservation", "Commit a reservation with the actual amounts (the rest returns)","enforcement",ENF,
+    {**ok("200", "Committed", R("Settlement")), **problems(*AUTH, *BODY, "not-found", "reservation-closed")}, [ID], body(R("CommitRequest"), False),
+    "Spoken like a consume: {\"metric\",\"amount\"}, or {\"items\":[{\"metric\",\"amount\"}]}, or (the older form) {\"amounts\":{metric: amount}}. No body (or {}) commits everything held. A held metric left out commits 0; each amount is at most what is held. An expired reservation answers 409 reservation-closed with state expired.")},
+ "/v1/reservations/{id}/release": {"post": op("releaseReservation", "Release a reservation: everything it holds returns","enforcement",ENF,
+    {**ok("200", "Released", R("Settlement")), **problems(*AUTH, *BODY, "not-found", "reservation-closed")}, [ID],
+    body({"type":"object","additionalProperties":False,"properties":{}}, False))},
+ "/v1/subjects/{id}/usage": {"get": op("getUsage", "A subject's plan and usage per metric","enforcement",[{"bearer":["admin","service","read"]},{"subjectToken":[]}],
+    {**ok("200", "Usage", R("Usage")), **problems(*AUTH, "invalid-field", "not-found")}, [ID],
     desc="Also open to a subject token for its own subject.")},
- "/v1/plans": {"get": op("Every plan","administration",RD, {"200": resp("Plans", {"type":"object","properties":{"plans":{"type":"array","items":R("Plan")}}}), **errors("401","403","503")})},
+ "/v1/plans": {"get": op("listPlans", "Every plan","administration",RD, {**ok("200", "Plans", R("Plans")), **problems(*AUTH)})},
  "/v1/plans/{name}": {
-    "put": op("Create or update a plan","administration",ADM, {"200": resp("The plan", R("Plan")), **errors("400","401","403","413","415","422","503")}, [NAME], body(R("PlanRequest"))),
-    "get": op("A plan","administration",RD, {"200": resp("The plan", R("Plan")), **errors("401","403","404","422","503")}, [NAME])},
+    "put": op("putPlan", "Create or update a plan","administration",ADM, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, *BODY)}, [NAME], body(R("PlanRequest"))),
+    "get": op("getPlan", "A plan","administration",RD, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, "invalid-field", "not-found")}, [NAME])},
  "/v1/subjects/{id}": {
-    "put": op("Create or update a subject (a new plan applies at once; usage carries over)","administration",ADM, {"200": resp("The subject", R("Subject")), **errors("400","401","403","404","413","415","422","503")}, [ID], body(R("SubjectRequest")),
-      "Fields left out keep their current value; for a new subject, plan defaults to the default plan, billingAnchor to now, metadata to {}."),
-    "get": op("A subject","administration",RD, {"200": resp("The subject", R("Subject")), **errors("401","403","404","422","503")}, [ID])},
+    "put": op("putSubject", "Create or update a subject (a new plan applies at once; usage carries over)","administration",ADM,
+      {**ok("200", "The subject", R("Subject")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("SubjectRequest")),
+      "Fields left out keep their current value; for a new subject, plan defaults to the default plan, billingAnchor to now, metadata to {}. An unknown plan answers 404."),
+    "get": op("getSubject", "A subject","administration",RD, {**ok("200", "The subject", R("Subject")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
  "/v1/subjects/{id}/grants": {
-    "post": op("Grant bonus units","administration",ADM, {"201": resp("The grant", R("Grant")), **errors("400","401","403","404","413","415","422","503")}, [ID], body(R("GrantRequest"))),
-    "get": op("A subject's grants, newest first","administration",RD, {"200": resp("Grants", {"type":"object","properties":{"grants":{"type":"array","items":R("Grant")}}}), **errors("401","403","422","503")}, [ID])},
- "/v1/subjects/{id}/reset": {"post": op("Reset the current window of one metric, or of every metric","administration",ADM,
-    {"200": resp("The reset's event", {"type":"object","properties":{"eventId":{"type":"string"}}}), **errors("400","401","403","404","413","415","422","503")}, [ID],
-    body({"type":"object","additionalProperties":False,"properties":{"metric":{"type":"string"}}}, False))},
- "/v1/subjects/{id}/tokens": {"post": op("Issue a subject token: reads this subject's usage and nothing else","administration",ADM,
-    {"201": resp("The token", R("Token")), **errors("400","401","403","413","415","422","503")}, [ID],
-    body({"type":"object","additionalProperties":False,"properties":{"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400,"default":900}}}, False))},
- "/v1/events": {"get": op("A page of the audit trail, oldest first","administration",RD,
-    {"200": resp("Events", R("EventPage")), **errors("401","403","422","503")},
+    "post": op("grant", "Grant bonus units","administration",ADM, {**ok("201", "The grant", R("Grant")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("GrantRequest"))),
+    "get": op("listGrants", "A subject's grants, newest first","administration",RD, {**ok("200", "Grants", R("Grants")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
+ "/v1/subjects/{id}/reset": {"post": op("reset", "Reset the current window of one metric, or of every metric","administration",ADM,
+    {**ok("200", "The reset's event", R("Reset")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("ResetRequest"), False))},
+ "/v1/subjects/{id}/tokens": {"post": op("issueToken", "Issue a subject token: reads this subject's usage and nothing else","administration",ADM,
+    {**ok("201", "The token", R("Token")), **problems(*AUTH, *BODY)}, [ID], body(R("TokenRequest"), False))},
+ "/v1/events": {"get": op("listEvents", "A page of the audit trail, oldest first","administration",RD,
+    {**ok("200", "Events", R("EventPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
     [{"name":"subject","in":"query","schema":{"type":"string"}},
      {"name":"type","in":"query","schema":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]}},
      {"name":"after","in":"query","schema":{"type":"string"},"description":"the previous page's nextCursor"},
      {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
  "/v1/keys": {
-    "post": op("Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {"201": resp("The key", R("IssuedKey")), **errors("400","401","403","413","415","422","503")}, None, body(R("KeyRequest"))),
-    "get": op("Every API key (without the keys)","administration",ADM, {"200": resp("Keys", {"type":"object","properties":{"keys":{"type":"array","items":R("Key")}}}), **errors("401","403","503")})},
- "/v1/keys/{id}": {"delete": op("Revoke an API key; it stops working at once","administration",ADM, {"200": resp("The revoked key", R("Key")), **errors("401","403","404","409","422","503")}, [ID])},
- "/v1/openapi.json": {"get": op("This document","operations",None, {"200": resp("OpenAPI 3.1", {"type":"object"})})},
- "/health/live": {"get": op("The process is up","operations",None, {"200": resp("Up", {"type":"object"})})},
- "/health/ready": {"get": op("The database answers and the server takes requests","operations",None, {"200": resp("Ready", R("Health")), "503": resp("Not ready", R("Health"))})},
- "/metrics": {"get": op("Prometheus metrics","operations",None, {"200": resp("Text exposition", {"type":"string"}, "text/plain")})},
+    "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
+    "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
+ "/v1/keys/{id}": {"delete": op("revokeKey", "Revoke an API key; it stops working at once","administration",ADM, {**ok("200", "The revoked key", R("Key")), **problems(*AUTH, "invalid-field", "not-found", "last-admin-key")}, [ID])},
+ "/v1/openapi.json": {"get": op("getOpenApi", "This document","operations",None, {**ok("200", "OpenAPI 3.0", {"type":"object"}), **problems()})},
+ "/health/live": {"get": op("getLiveness", "The process is up","operations",None, {**ok("200", "Up", R("Health")), **problems()})},
+ "/health/ready": {"get": op("getReadiness", "The database answers and the server takes requests","operations",None, {**ok("200", "Ready", R("Health")), **problems()})},
+ "/metrics": {"get": op("getMetrics", "Prometheus metrics","operations",None, {"200": resp("Text exposition", {"type":"string"}, "text/plain"), **problems()})},
 }
-S = lambda props, req=(), extra=None: {"type":"object","additionalProperties":False if extra is None else extra,"required":list(req),"properties":props}
-AMOUNT = {"type":"integer","minimum":1,"maximum":9007199254740992}
+# /health/ready answers 503 with its Health body when the database is down or the server stops taking
+# requests; a request that arrives after the stop began gets the shutting-down problem instead.
+paths["/health/ready"]["get"]["responses"]["503"]["content"]["application/json"] = {"schema": R("Health")}
+paths["/health/ready"]["get"]["responses"]["503"]["description"] = "Not ready (Health), or a problem: " + ", ".join(["shutting-down","storage-unavailable"])
+
+def S(props, req=(), extra=False, answer=False):
+    """An object schema. An answer requires every member; a request only those named."""
+    return {"type":"object","additionalProperties":extra,"required":list(props) if answer else list(req),"properties":props}
+A = lambda props: S(props, answer=True)
+NL = lambda t, **kw: {"type": t, "nullable": True, **kw}
+INT = {"type":"integer","format":"int64"}
+AMOUNT = {"type":"integer","format":"int64","minimum":1,"maximum":9007199254740992}
 METRIC = {"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}
 SUBJ = {"type":"string","minLength":1,"maxLength":255}
-META = {"type":"object","maxProperties":50,"additionalProperties":{"type":["string","number","boolean"]},"description":"flat pairs; numbers and booleans are kept as strings"}
-NL = lambda t: {"type":[t,"null"]}
-ITEMD = S({"metric":METRIC,"amount":{"type":"integer"},"limit":NL("integer"),"used":{"type":"integer"},"held":{"type":"integer"},"remaining":NL("integer"),"bonusRemaining":{"type":"integer"},"windowStart":{"type":"string","format":"date-time"},"resetsAt":{"type":["string","null"],"format":"date-time"},"fromPlan":{"type":"integer"},"fromBonus":{"type":"integer"},"overage":{"type":"integer"},"reason":NL("string")})
-DEC = {"allowed":{"type":"boolean"},"reason":{"type":["string","null"],"enum":[None,"quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject"]},"eventId":NL("string"),"items":{"type":"array","items":ITEMD}}
-CONSUME = {"subject":SUBJ,"metric":METRIC,"amount":AMOUNT,"items":{"type":"array","minItems":1,"maxItems":32,"items":S({"metric":METRIC,"amount":AMOUNT},["metric","amount"])},"metadata":META}
-LIMIT = S({"limit":{"type":["integer","null"],"minimum":0},"period":{"type":"string","enum":["month","billing_month","day","hour","total"]},"enforcement":{"type":"string","enum":["hard","soft"],"default":"hard"},"overagePrice":{"type":["object","null"],"properties":{"amount":{"type":"string"},"currency":{"type":"string"}},"required":["amount","currency"]},"rate":{"type":["object","null"],"properties":{"perSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1}},"required":["perSecond","burst"]}},["limit","period"])
-KEY = {"id":{"type":"string"},"name":{"type":"string"},"role":{"type":"string","enum":["admin","service","read"]},"prefix":{"type":"string"},"createdAt":{"type":"string","format":"date-time"},"revokedAt":{"type":["string","null"],"format":"date-time"}}
+TIME = {"type":"string","format":"date-time"}
+NTIME = NL("string", format="date-time")
+META = {"type":"object","maxProperties":50,"additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]},"description":"flat pairs; numbers and booleans are kept as strings"}
+STRMAP = {"type":"object","additionalProperties":{"type":"string"}}
+REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject"]
+ITEM = S({"metric":METRIC,"amount":AMOUNT},["metric","amount"])
+ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", description="null when unlimited or not in the plan"),"used":INT,"held":INT,
+   "remaining":NL("integer", format="int64", description="null when unlimited or not in the plan"),"bonusRemaining":INT,
+   "windowStart":NL("string", format="date-time", description="null when the metric is not in the plan"),
+   "resetsAt":NL("string", format="date-time", description="null for total limits and metrics not in the plan"),
+   "fromPlan":INT,"fromBonus":INT,"overage":INT,"reason":NL("string", enum=REASONS + [None])})
+DEC = {"allowed":{"type":"boolean"},"reason":NL("string", enum=REASONS + [None], description="null when allowed"),"eventId":NL("string", description="null for a check"),"items":{"type":"array","items":ITEMD}}
+CONSUME = {"subject":SUBJ,"metric":METRIC,"amount":AMOUNT,"items":{"type":"array","minItems":1,"maxItems":32,"items":ITEM},"metadata":META}
+PRICE = A({"amount":{"type":"string"},"currency":{"type":"string"}})
+RATE = A({"perSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1}})
+LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total"]},
+  "enforcement":{"type":"string","enum":["hard","soft"],"default":"hard"},"overagePrice":{**PRICE,"nullable":True},"rate":{**RATE,"nullable":True}}
+LIMIT_REQUEST = S(LIMIT_PROPS,["limit","period"])
+LIMIT_REQUEST["properties"]["enforcement"] = NL("string", enum=["hard","soft",None], default="hard")
+LIMIT = A(LIMIT_PROPS)
+KEY = {"id":{"type":"string"},"name":{"type":"string"},"role":{"type":"string","enum":["admin","service","read"]},"prefix":{"type":"string"},"createdAt":TIME,"revokedAt":NTIME}
+EVENT_ITEM = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64"),"used":NL("integer", format="int64"),"remaining":NL("integer", format="int64"),
+  "fromPlan":INT,"fromBonus":INT,"overage":INT,"windowStart":NTIME})
+EVENT = A({"id":{"type":"string"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
+  "subject":NL("string"),"allowed":NL("boolean"),"reason":NL("string"),"scope":{"type":"string"},"idempotencyKey":NL("string"),
+  "relatedEventId":NL("string"),"reservationId":NL("string"),"items":{"type":"array","items":EVENT_ITEM},"metadata":STRMAP,"detail":STRMAP})
+PROBLEM = S({"type":{"type":"string","enum":[URN + t for t in PROBLEM_TYPES] + ["about:blank"],"description":"stable: urn:quotient:problem:<name>"},
+  "title":{"type":"string"},"status":{"type":"integer"},"detail":{"type":"string"},
+  "field":{"type":"string","description":"the offending field by its path, e.g. items[0].amount, a header such as Idempotency-Key, or a query parameter; absent when no one field is at fault"},
+  "maxBytes":{"type":"integer","description":"body-too-large: the largest body accepted"},
+  "consumeEventId":{"type":"string","description":"not-refundable: the consume"},
+  "refundable":{"type":"integer","description":"not-refundable: units left to refund"},
+  "state":{"type":"string","enum":["committed","released","expired"],"description":"reservation-closed: how it was settled"}},
+  ["type","title","status","detail"], extra=True)
+PROBLEM["description"] = "RFC 9457. Members beyond the standard ones belong to one type (listed); a client ignores those it does not know."
 schemas = {
- "Problem": S({"type":{"type":"string","format":"uri","description":"stable: urn:quotient:problem:<name>"},"title":{"type":"string"},"status":{"type":"integer"},"detail":{"type":"string"},"field":{"type":"string","description":"the offending field, e.g. items[0].amount"}},["type","title","status","detail"], True),
+ "Problem": PROBLEM,
  "ConsumeRequest": {**S(CONSUME,["subject"]), "description":"metric and amount, or items (not both)"},
- "Decision": S(DEC,["allowed","reason","eventId","items"]),
- "BatchRequest": S({"requests":{"type":"array","minItems":1,"items":{**S({**CONSUME,"idempotencyKey":SUBJ},["subject"])}}},["requests"]),
- "BatchResponse": S({"results":{"type":"array","items":{"oneOf":[S({**DEC,"replayed":{"type":"boolean"}}), S({"error":R("Problem")})]}}}),
- "RefundRequest": {**S({"eventId":{"type":["string","integer"]},"subject":SUBJ,"idempotencyKey":SUBJ,"amount":AMOUNT}), "description":"eventId, or subject and idempotencyKey; amount defaults to everything left"},
- "Refund": S({"eventId":{"type":"string"},"consumeEventId":{"type":"string"},"subject":SUBJ,"items":{"type":"array","items":S({"metric":METRIC,"amount":{"type":"integer"},"used":{"type":"integer"}})}}),
+ "Decision": A(DEC),
+ "BatchRequest": S({"requests":{"type":"array","minItems":1,"items":S({**CONSUME,"idempotencyKey":SUBJ},["subject"])}},["requests"]),
+ "BatchResponse": A({"results":{"type":"array","items":{"oneOf":[R("BatchDecision"), R("BatchFailure")]}}}),
+ "BatchDecision": A({**DEC,"replayed":{"type":"boolean"}}),
+ "BatchFailure": A({"error":R("Problem")}),
+ "RefundRequest": {**S({"eventId":{"oneOf":[{"type":"string","pattern":"^[1-9][0-9]{0,18}$"},{"type":"integer","minimum":1}]},"subject":SUBJ,"idempotencyKey":SUBJ,"amount":AMOUNT}), "description":"eventId, or subject and idempotencyKey; amount defaults to everything left"},
+ "Refund": A({"eventId":{"type":"string"},"consumeEventId":{"type":"string"},"subject":SUBJ,"items":{"type":"array","items":A({"metric":METRIC,"amount":INT,"used":INT})}}),
  "ReserveRequest": S({**CONSUME,"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400}},["subject","ttlSeconds"]),
- "Reservation": S({**DEC,"reservationId":NL("string"),"expiresAt":{"type":["string","null"],"format":"date-time"}}),
- "CommitRequest": S({"amounts":{"type":"object","additionalProperties":{"type":"integer","minimum":0},"description":"actual amount per metric, each at most what is held"}}),
- "Settled": S({"reservationId":{"type":"string"},"state":{"type":"string","enum":["committed","released"]},"eventId":{"type":"string"},"items":{"type":"array","items":S({"metric":METRIC,"held":{"type":"integer"},"committed":{"type":"integer"}})}}),
- "Usage": S({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":S({"metric":METRIC,"limit":NL("integer"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":{"type":"integer"},"held":{"type":"integer"},"remaining":NL("integer"),"bonusRemaining":{"type":"integer"},"overage":{"type":"integer"},"windowStart":{"type":"string","format":"date-time"},"resetsAt":{"type":["string","null"],"format":"date-time"},"percentUsed":NL("number")})}}),
- "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT}},["limits"]),
- "Plan": S({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT}}),
- "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":{"type":"string","format":"date-time"},"metadata":META}),
- "Subject": S({"id":SUBJ,"plan":{"type":"string"},"billingAnchor":{"type":"string","format":"date-time"},"metadata":{"type":"object","additionalProperties":{"type":"string"}}}),
- "GrantRequest": S({"metric":METRIC,"amount":AMOUNT,"expiresAt":{"type":"string","format":"date-time"},"reason":{"type":"string","maxLength":500}},["metric","amount"]),
- "Grant": S({"id":{"type":"string"},"subject":SUBJ,"metric":METRIC,"amount":{"type":"integer"},"used":{"type":"integer"},"remaining":{"type":"integer"},"expiresAt":{"type":["string","null"],"format":"date-time"},"reason":NL("string"),"createdAt":{"type":"string","format":"date-time"}}),
- "Token": S({"token":{"type":"string"},"subject":SUBJ,"expiresAt":{"type":"string","format":"date-time"}}),
- "EventPage": S({"events":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"},"at":{"type":"string","format":"date-time"},"type":{"type":"string"},"subject":NL("string"),"allowed":NL("boolean"),"reason":NL("string"),"scope":{"type":"string"},"idempotencyKey":NL("string"),"relatedEventId":NL("string"),"reservationId":NL("string"),"items":{"type":"array"},"metadata":{"type":"object"},"detail":{"type":"object"}}}},"nextCursor":NL("string")}),
+ "ReserveDecision": A({**DEC,"reservationId":NL("string", description="null when denied"),"expiresAt":NL("string", format="date-time", description="null when denied")}),
+ "CommitRequest": {**S({"metric":METRIC,"amount":{"type":"integer","minimum":0,"maximum":9007199254740992},
+     "items":{"type":"array","minItems":1,"items":S({"metric":METRIC,"amount":{"type":"integer","minimum":0,"maximum":9007199254740992}},["metric","amount"])},
+     "amounts":{"type":"object","additionalProperties":{"type":"integer","minimum":0},"description":"the older form: actual amount per metric"}}),
+   "description":"one of: metric and amount; items; amounts. Empty: everything held."},
+ "Settlement": A({"reservationId":{"type":"string"},"state":{"type":"string","enum":["committed","released"]},"eventId":{"type":"string"},"items":{"type":"array","items":A({"metric":METRIC,"held":INT,"committed":INT})}}),
+ "Reservation": A({"id":{"type":"string"},"subject":SUBJ,"state":{"type":"string","enum":["held","committed","released","expired"]},"createdAt":TIME,"expiresAt":TIME,"eventId":{"type":"string"},
+   "items":{"type":"array","items":A({"metric":METRIC,"held":INT,"windowStart":TIME})}}),
+ "Usage": A({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":A({"metric":METRIC,"limit":NL("integer", format="int64"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":INT,"held":INT,"remaining":NL("integer", format="int64"),"bonusRemaining":INT,"overage":INT,"windowStart":TIME,"resetsAt":NTIME,"percentUsed":NL("number")})}}),
+ "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT_REQUEST}},["limits"]),
+ "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT}}),
+ "Plans": A({"plans":{"type":"array","items":R("Plan")}}),
+ "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":TIME,"metadata":META}),
+ "Subject": A({"id":SUBJ,"plan":{"type":"string"},"billingAnchor":TIME,"metadata":STRMAP}),
+ "GrantRequest": S({"metric":METRIC,"amount":AMOUNT,"expiresAt":TIME,"reason":{"type":"string","maxLength":500}},["metric","amount"]),
+ "Grant": A({"id":{"type":"string"},"subject":SUBJ,"metric":METRIC,"amount":INT,"used":INT,"remaining":INT,"expiresAt":NTIME,"reason":NL("string"),"createdAt":TIME}),
+ "Grants": A({"grants":{"type":"array","items":R("Grant")}}),
+ "ResetRequest": S({"metric":METRIC}),
+ "Reset": A({"eventId":{"type":"string"}}),
+ "TokenRequest": S({"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400,"default":900}}),
+ "Token": A({"token":{"type":"string"},"subject":SUBJ,"expiresAt":TIME}),
+ "EventPage": A({"events":{"type":"array","items":EVENT},"nextCursor":NL("string", description="null when this page is the last for now")}),
  "KeyRequest": S({"name":{"type":"string","maxLength":100},"role":{"type":"string","enum":["admin","service","read"]}},["name","role"]),
- "Key": S(KEY),
- "IssuedKey": S({**KEY,"key":{"type":"string","description":"shown once"}}),
- "Health": S({"status":{"type":"string"},"database":{"type":"string"},"accepting":{"type":"boolean"}}),
+ "Key": A(KEY),
+ "IssuedKey": A({**KEY,"key":{"type":"string","description":"shown once"}}),
+ "Keys": A({"keys":{"type":"array","items":R("Key")}}),
+ "Health": S({"status":{"type":"string","enum":["up","down"]},"database":{"type":"string","enum":["up","down"]},"accepting":{"type":"boolean"}},["status"]),
 }
-doc = {"openapi":"3.1.0",
- "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field."},
+doc = {"openapi":"3.0.3",
+ "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field. A 503 storage-unavailable leaves the outcome unknown: retry with the same Idempotency-Key. The records of the Java module quotient-api are this document's schemas."},
  "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"operations"}],
  "paths": paths,
  "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"}},"schemas":schemas}}
-json.dump(doc, open(__import__("os").path.join(__import__("os").path.dirname(__import__("os").path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json"),"w"), indent=1)
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json")
+with open(out, "w") as f:
+    json.dump(doc, f, indent=1)
+    f.write("\n")

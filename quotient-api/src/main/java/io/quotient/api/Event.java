@@ -33,7 +33,7 @@ public record Event(
    * @param metric the metric
    * @param amount the amount of the request (or given back, or settled)
    * @param limit the allowance; null when unlimited or unknown
-   * @param used units counted after
+   * @param used units counted after; null when unknown
    * @param remaining allowance left after; null when unlimited or unknown
    * @param fromPlan units from the plan's allowance
    * @param fromBonus units from grants
@@ -41,6 +41,6 @@ public record Event(
    * @param windowStart the start of the window; null when unknown
    */
   public record Item(
-      String metric, long amount, Long limit, long used, Long remaining, long fromPlan, long fromBonus,
+      String metric, long amount, Long limit, Long used, Long remaining, long fromPlan, long fromBonus,
       long overage, Instant windowStart) {}
 }

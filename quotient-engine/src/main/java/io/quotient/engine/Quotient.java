@@ -18,6 +18,7 @@ import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.refund.RefundRequest;
 import io.quotient.refund.RefundResult;
+import io.quotient.reservation.Reservation;
 import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
 import io.quotient.status.MetricStatus;
@@ -170,6 +171,12 @@ public final class Quotient implements AutoCloseable {
   /** Like {@link #release(String)}, recording {@code actor} as the caller. */
   public ReservationResult release(String reservationId, String actor) {
     return settle(reservationId, Map.of(), false, actor);
+  }
+
+  /** The reservation {@code reservationId} as it stands; empty when there is none. Takes no locks. */
+  public Optional<Reservation> reservation(String reservationId) {
+    Names.requireId(reservationId, "reservationId");
+    return Optional.ofNullable(jdbc.read(c -> Reservations.view(c, reservationId, clock.instant())));
   }
 
   private ReservationResult settle(String reservationId, Map<String, Long> actual, boolean commit, String actor) {

@@ -1,5 +1,7 @@
 package io.quotient.engine;
 
+import io.quotient.reservation.Reservation;
+import io.quotient.reservation.ReservationState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -63,6 +65,38 @@ final class Reservations {
       ps.setString(1, id);
       List<Row> rows = read(ps);
       return rows.isEmpty() ? null : rows.get(0);
+    }
+  }
+
+  /**
+   * The reservation {@code id} as it stands at {@code now}, for reading; null when there is none. A
+   * hold past its expiry reads as expired, as the settlers would treat it.
+   */
+  static Reservation view(Connection c, String id, Instant now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, subject, state, metrics, amounts, window_starts, created_at, expires_at, event_id"
+                + " FROM reservations WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        String[] metrics = (String[]) rs.getArray(4).getArray();
+        Long[] amounts = (Long[]) rs.getArray(5).getArray();
+        Long[] windowStarts = (Long[]) rs.getArray(6).getArray();
+        List<Reservation.Hold> holds = new ArrayList<>(metrics.length);
+        for (int i = 0; i < metrics.length; i++) {
+          holds.add(new Reservation.Hold(metrics[i], amounts[i], Instant.ofEpochMilli(windowStarts[i])));
+        }
+        Instant expiresAt = Store.instant(rs, 8);
+        ReservationState state = ReservationState.fromWireName(rs.getString(3));
+        if (state == ReservationState.HELD && !expiresAt.isAfter(now)) {
+          state = ReservationState.EXPIRED;
+        }
+        return new Reservation(
+            rs.getString(1), rs.getString(2), state, holds, Store.instant(rs, 7), expiresAt, rs.getLong(9));
+      }
     }
   }
 

@@ -1,6 +1,8 @@
 package io.quotient.server;
 
 import io.javalin.Javalin;
+import io.quotient.api.Problem;
+import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
@@ -10,10 +12,8 @@ import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.config.ServerConfig;
 import io.quotient.server.metrics.ServerMetrics;
 import io.quotient.server.problem.JettyErrors;
-import io.quotient.server.problem.Problem;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.server.problem.ProblemMapper;
-import io.quotient.server.problem.ProblemType;
 import io.quotient.storage.Database;
 import java.time.Clock;
 import java.time.Duration;

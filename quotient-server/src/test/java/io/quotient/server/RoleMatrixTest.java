@@ -40,6 +40,7 @@ class RoleMatrixTest {
       new Route("POST", "/v1/consume/batch", "/v1/consume/batch", "{\"requests\":[" + CONSUME + "]}", ENFORCE),
       new Route("POST", "/v1/refunds", "/v1/refunds", "{\"eventId\":\"1\"}", ENFORCE),
       new Route("POST", "/v1/reservations", "/v1/reservations", "{\"subject\":\"s1\",\"metric\":\"exports\",\"amount\":1,\"ttlSeconds\":5}", ENFORCE),
+      new Route("GET", "/v1/reservations/{id}", "/v1/reservations/r-none", null, ENFORCE),
       new Route("POST", "/v1/reservations/{id}/commit", "/v1/reservations/r-none/commit", null, ENFORCE),
       new Route("POST", "/v1/reservations/{id}/release", "/v1/reservations/r-none/release", null, ENFORCE),
       new Route("GET", "/v1/subjects/{id}/usage", "/v1/subjects/s1/usage", null, USAGE),

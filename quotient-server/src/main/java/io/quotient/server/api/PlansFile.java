@@ -25,7 +25,7 @@ public final class PlansFile {
       root.object("plans").objectEntries().forEach((name, body) -> {
         body.only(Set.of("limits"));
         Body.within(body.path(), () -> io.quotient.Names.requireName(name, "name"));
-        plans.add(Wire.plan(name, body.object("limits")));
+        plans.add(Requests.plan(name, body.object("limits")));
       });
       return plans;
     } catch (ProblemException e) {

@@ -3,7 +3,7 @@ package io.quotient.server.auth;
 import io.quotient.InvalidArgumentException;
 import io.quotient.NotFoundException;
 import io.quotient.server.problem.ProblemException;
-import io.quotient.server.problem.ProblemType;
+import io.quotient.api.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

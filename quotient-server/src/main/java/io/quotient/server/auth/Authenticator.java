@@ -3,7 +3,7 @@ package io.quotient.server.auth;
 import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.quotient.server.problem.ProblemException;
-import io.quotient.server.problem.ProblemType;
+import io.quotient.api.ProblemType;
 import java.util.Optional;
 import java.util.Set;
 

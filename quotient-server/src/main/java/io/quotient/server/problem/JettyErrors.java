@@ -1,9 +1,8 @@
 package io.quotient.server.problem;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quotient.api.Problem;
+import io.quotient.api.ProblemType;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
@@ -17,8 +16,6 @@ import org.eclipse.jetty.util.Callback;
  * Thread-safe.
  */
 public final class JettyErrors extends ErrorHandler {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     Object attribute = request.getAttribute(ERROR_STATUS);
@@ -34,18 +31,11 @@ public final class JettyErrors extends ErrorHandler {
       case 415 -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
       default -> status >= 500 ? ProblemType.INTERNAL_ERROR : null;
     };
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", type == null ? "about:blank" : type.uri());
-    body.put("title", type == null ? "HTTP " + status : type.title());
-    body.put("status", status);
     Object message = request.getAttribute(ERROR_MESSAGE);
-    body.put("detail", message == null ? "the request was refused before it reached the API" : message.toString());
-    byte[] bytes;
-    try {
-      bytes = JSON.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a problem body could not be written", e);
-    }
+    String detail = message == null ? "the request was refused before it reached the API" : message.toString();
+    byte[] bytes = ProblemMapper.bytes(new Problem(
+        type == null ? "about:blank" : type.uri(), type == null ? "HTTP " + status : type.title(), status, detail,
+        null, Map.of()));
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemMapper.CONTENT_TYPE);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(bytes.length));

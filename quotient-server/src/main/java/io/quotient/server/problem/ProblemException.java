@@ -1,5 +1,7 @@
 package io.quotient.server.problem;
 
+import io.quotient.api.Problem;
+import io.quotient.api.ProblemType;
 import java.util.Map;
 
 /**
@@ -43,6 +45,6 @@ public final class ProblemException extends RuntimeException {
 
   /** The problem as a body. */
   public Problem problem() {
-    return new Problem(type.uri(), type.title(), type.status(), getMessage(), field, extensions);
+    return Problem.of(type, getMessage(), field).with(extensions);
   }
 }

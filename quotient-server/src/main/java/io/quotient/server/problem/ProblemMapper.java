@@ -7,7 +7,9 @@ import io.javalin.http.HttpResponseException;
 import io.quotient.InvalidArgumentException;
 import io.quotient.NotFoundException;
 import io.quotient.StorageException;
-import java.util.LinkedHashMap;
+import io.quotient.api.Headers;
+import io.quotient.api.Problem;
+import io.quotient.api.ProblemType;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProblemMapper {
   /** The problem media type. */
-  public static final String CONTENT_TYPE = "application/problem+json";
+  public static final String CONTENT_TYPE = Headers.PROBLEM_JSON;
+
+  /**
+   * The detail of a storage failure. The failure may come after the commit was sent (the
+   * connection broke while the database answered), so the server cannot know whether a write
+   * happened: saying "nothing was applied" would make a caller without a key charge twice.
+   */
+  public static final String STORAGE_DETAIL =
+      "the database could not be reached or failed while answering, so the outcome is unknown: the request may or"
+          + " may not have been applied. Retry with the same " + Headers.IDEMPOTENCY_KEY + ": if it was applied, the"
+          + " retry replays its answer; if not, it is applied once. A request sent without a key may be applied twice"
+          + " by a retry.";
 
   private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +53,7 @@ public final class ProblemMapper {
       case NotFoundException n -> Problem.of(ProblemType.NOT_FOUND, n.getMessage(), null);
       case StorageException s -> {
         log.warn("storage failed on {} {}: {}", ctx.method(), ctx.path(), s.getMessage(), s);
-        yield Problem.of(ProblemType.STORAGE_UNAVAILABLE, "the database could not be reached; nothing was applied", null);
+        yield Problem.of(ProblemType.STORAGE_UNAVAILABLE, STORAGE_DETAIL, null);
       }
       case JsonProcessingException j -> Problem.of(ProblemType.MALFORMED_JSON, "the body is not valid JSON", null);
       case HttpResponseException h -> fromHttpStatus(h);
@@ -63,17 +76,13 @@ public final class ProblemMapper {
 
   /** Writes {@code problem} as the response. */
   public static void write(Context ctx, Problem problem) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", problem.type());
-    body.put("title", problem.title());
-    body.put("status", problem.status());
-    body.put("detail", problem.detail());
-    if (problem.field() != null) {
-      body.put("field", problem.field());
-    }
-    body.putAll(problem.extensions());
+    ctx.status(problem.status()).contentType(CONTENT_TYPE).result(bytes(problem));
+  }
+
+  /** {@code problem} as JSON. */
+  public static byte[] bytes(Problem problem) {
     try {
-      ctx.status(problem.status()).contentType(CONTENT_TYPE).result(JSON.writeValueAsBytes(body));
+      return JSON.writeValueAsBytes(problem);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a problem body could not be written", e);
     }

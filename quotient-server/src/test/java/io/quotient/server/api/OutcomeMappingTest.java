@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.quotient.decision.IdempotencyInFlight;
 import io.quotient.decision.IdempotencyMismatch;
 import io.quotient.server.problem.ProblemException;
-import io.quotient.server.problem.ProblemType;
+import io.quotient.api.ProblemType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class OutcomeMappingTest {
   @Test
   void in_flight_is_a_409_naming_the_header() {
-    ProblemException e = catchThrowableOfType(ProblemException.class, () -> Api.decided(new IdempotencyInFlight("k1")));
+    ProblemException e = catchThrowableOfType(ProblemException.class, () -> Outcomes.decided(new IdempotencyInFlight("k1")));
     assertThat(e.type()).isEqualTo(ProblemType.IDEMPOTENCY_KEY_IN_FLIGHT);
     assertThat(e.problem().status()).isEqualTo(409);
     assertThat(e.field()).isEqualTo("Idempotency-Key");
@@ -25,7 +25,7 @@ class OutcomeMappingTest {
 
   @Test
   void mismatch_is_a_422_naming_the_header() {
-    ProblemException e = catchThrowableOfType(ProblemException.class, () -> Api.decided(new IdempotencyMismatch("k1")));
+    ProblemException e = catchThrowableOfType(ProblemException.class, () -> Outcomes.decided(new IdempotencyMismatch("k1")));
     assertThat(e.type()).isEqualTo(ProblemType.IDEMPOTENCY_KEY_MISMATCH);
     assertThat(e.problem().status()).isEqualTo(422);
     assertThat(e.field()).isEqualTo("Idempotency-Key");
@@ -33,10 +33,10 @@ class OutcomeMappingTest {
 
   @Test
   void json_media_types_are_recognised() {
-    assertThat(Api.isJson("application/json")).isTrue();
-    assertThat(Api.isJson("application/json; charset=utf-8")).isTrue();
-    assertThat(Api.isJson("application/merge-patch+json")).isTrue();
-    assertThat(Api.isJson("text/plain")).isFalse();
-    assertThat(Api.isJson(null)).isFalse();
+    assertThat(Exchange.isJson("application/json")).isTrue();
+    assertThat(Exchange.isJson("application/json; charset=utf-8")).isTrue();
+    assertThat(Exchange.isJson("application/merge-patch+json")).isTrue();
+    assertThat(Exchange.isJson("text/plain")).isFalse();
+    assertThat(Exchange.isJson(null)).isFalse();
   }
 }

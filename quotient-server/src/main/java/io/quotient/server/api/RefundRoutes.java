@@ -1,0 +1,68 @@
+package io.quotient.server.api;
+
+import static io.quotient.server.api.Exchange.json;
+import static io.quotient.server.api.Exchange.scope;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.quotient.api.ProblemType;
+import io.quotient.engine.Quotient;
+import io.quotient.refund.RefundRequest;
+import io.quotient.refund.RefundResult;
+import io.quotient.server.auth.Access;
+import io.quotient.server.problem.ProblemException;
+import java.util.Map;
+import java.util.Set;
+
+/** Giving units back: {@code POST /v1/refunds}. */
+final class RefundRoutes {
+  private final Quotient engine;
+  private final Exchange exchange;
+
+  RefundRoutes(Quotient engine, Exchange exchange) {
+    this.engine = engine;
+    this.exchange = exchange;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.post("/v1/refunds", this::refund, Access.ENFORCE);
+  }
+
+  private void refund(Context ctx) {
+    Body body = exchange.body(ctx, true).only(Set.of("eventId", "subject", "idempotencyKey", "amount"));
+    Long eventId = body.present("eventId") ? eventId(body) : null;
+    String subject = body.optString("subject");
+    String key = body.optString("idempotencyKey");
+    if (eventId == null && key == null) {
+      throw ProblemException.invalid("eventId", "is required (or subject and idempotencyKey)");
+    }
+    if (eventId != null && (key != null || subject != null)) {
+      throw ProblemException.invalid("eventId", "cannot be given with subject and idempotencyKey; give one or the other");
+    }
+    Long amount = body.optAmount("amount");
+    RefundRequest request = Body.within("", () -> new RefundRequest(eventId, scope(ctx), subject, key, amount));
+    switch (engine.refund(request)) {
+      case RefundResult.Refunded r -> json(ctx, 200, Wire.refund(r));
+      case RefundResult.NotRefundable n -> throw new ProblemException(ProblemType.NOT_REFUNDABLE,
+          "consume " + n.consumeEventId() + " has " + n.refundable() + " units left to refund",
+          amount == null ? "eventId" : "amount",
+          Map.of("consumeEventId", Long.toString(n.consumeEventId()), "refundable", n.refundable()));
+    }
+  }
+
+  /** An event id: a string of digits (as answers give it) or a whole number. */
+  private static long eventId(Body body) {
+    if (body.isString("eventId")) {
+      String value = body.optString("eventId");
+      if (!value.matches("[1-9][0-9]{0,18}")) {
+        throw ProblemException.invalid("eventId", "must be an event id such as \"42\", was '" + value + "'");
+      }
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw ProblemException.invalid("eventId", "must be an event id such as \"42\", was '" + value + "'");
+      }
+    }
+    return body.wholeNumber("eventId", 1, false);
+  }
+}
