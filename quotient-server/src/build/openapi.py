@@ -31,7 +31,7 @@ def problems(*slugs):
     out = {}
     for status in sorted(by_status):
         types = by_status[status]
-        schema = {"allOf": [R("Problem"), {"type": "object", "properties": {"type": {"type": "string", "enum": [URN + t for t in types]}}}]}
+        schema = {"allOf": [R("Problem"), {"type": "object", "additionalProperties": True, "properties": {"type": {"type": "string", "enum": [URN + t for t in types]}}}]}
         out[status] = {"description": "A problem: " + ", ".join(types), "content": {"application/problem+json": {"schema": schema}}}
     return out
 def body(schema, required=True):
