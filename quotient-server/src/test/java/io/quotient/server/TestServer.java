@@ -38,8 +38,13 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Clock clock, UnaryOperator<ServerConfig> adjust) {
+    return start(TestDatabase.create(), clock, adjust);
+  }
+
+  /** A server on {@code database}, which the test may also reach directly (the server closes it). */
+  static TestServer start(io.quotient.storage.Database database, Clock clock, UnaryOperator<ServerConfig> adjust) {
     ServerConfig config = adjust.apply(ServerConfig.defaults().withPort(0).withBootstrapAdminKey(ADMIN_KEY));
-    return new TestServer(QuotientServer.start(config, TestDatabase.create(), clock));
+    return new TestServer(QuotientServer.start(config, database, clock));
   }
 
   /** An answer: status, headers, body. */
