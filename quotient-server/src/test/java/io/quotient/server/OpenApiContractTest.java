@@ -358,6 +358,17 @@ class OpenApiContractTest {
   }
 
   @Test
+  @Order(10)
+  void the_document_parses_without_a_message() {
+    var options = new io.swagger.v3.parser.core.models.ParseOptions();
+    options.setResolve(true);
+    var result = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(
+        server.get("/v1/openapi.json", null).body(), null, options);
+    assertThat(result.getMessages()).isEmpty();
+    assertThat(result.getOpenAPI().getOpenapi()).isEqualTo("3.0.3");
+  }
+
+  @Test
   @Order(9)
   void every_operation_has_an_id_and_every_route_is_documented_and_vice_versa() throws Exception {
     var paths = JSON.readTree(server.get("/v1/openapi.json", null).body()).get("paths");
