@@ -40,7 +40,7 @@ public record Problem(
     return new Problem(type.uri(), type.title(), type.status(), detail, field, Map.of());
   }
 
-  /** This problem with the extension members {@code extensions} (in addition to its own). */
+  /** This problem with the extension members {@code more} besides its own (a name in both: {@code more}'s value). */
   public Problem with(Map<String, Object> more) {
     Map<String, Object> all = new LinkedHashMap<>(extensions);
     all.putAll(more);

@@ -50,6 +50,9 @@ class WalkthroughTest {
       assertThat(lines.get(21)).contains("\"subject\":\"alice\"");
       assertThat(lines.get(22)).contains("urn:quotient:problem:forbidden");
       assertThat(lines.get(23)).contains("\"field\":\"items[0].amount\"");
+      // The reservation, shown, then committed with 3 of the 5 it held.
+      assertThat(lines.get(24)).contains("\"subject\":\"dana-renders\",\"state\":\"held\"").contains("\"held\":5");
+      assertThat(lines.get(25)).contains("\"state\":\"committed\"").contains("\"held\":5,\"committed\":3");
     }
   }
 }
