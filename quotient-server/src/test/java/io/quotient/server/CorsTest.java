@@ -2,6 +2,10 @@ package io.quotient.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.quotient.server.cors.Origin;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
@@ -10,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A page on a listed origin may call, from the browser, the routes a subject token may call: its
@@ -34,7 +39,17 @@ class CorsTest {
 
   @AfterAll
   static void stop() {
-    server.close();
+    Logger logger = (Logger) LoggerFactory.getLogger("io.quotient");
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      server.close();
+    } finally {
+      logger.detachAppender(logged);
+    }
+    // Every preflight answered was counted out of the drain, so the stop found none in flight.
+    assertThat(logged.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
   }
 
   static TestServer.Response preflight(TestServer on, String path, String origin, String method) {

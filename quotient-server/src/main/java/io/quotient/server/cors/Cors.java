@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * read its own usage with the token in the {@code Authorization} header.
  *
  * <p>Which routes: those whose {@link Access} level {@linkplain Access#admitsSubjectTokens() admits
- * subject tokens}, learnt from the routes as they are registered ({@link #routeAdded}); a route
+ * subject tokens}, learnt from the routes as they are registered; a route
  * later opened to subject tokens is open to pages too, with no list here to keep in step.
  *
  * <p>What it answers, as a {@code before} handler (preflights match no route, so it cannot wait for

@@ -12,12 +12,23 @@ import java.util.Locale;
  */
 public record Origin(String value) {
 
+  /** Refuses a value that is not an origin in the form browsers send; {@link #parse} makes one. */
+  public Origin {
+    if (!canonical(value).equals(value)) {
+      throw new IllegalArgumentException("'" + value + "' is not in the form browsers send; use Origin.parse");
+    }
+  }
+
   /**
    * Reads an origin as an operator writes it.
    *
    * @throws IllegalArgumentException naming what is wrong with {@code text}
    */
   public static Origin parse(String text) {
+    return new Origin(canonical(text));
+  }
+
+  private static String canonical(String text) {
     String s = text.strip();
     if (s.isEmpty() || s.equals("*") || s.equals("null")) {
       throw new IllegalArgumentException("'" + s + "' is not an origin; list each one as scheme://host[:port],"
@@ -48,7 +59,7 @@ public record Origin(String value) {
       throw notAnOrigin(s, "its port is not between 1 and 65535");
     }
     boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
-    return new Origin(scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port));
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   /** True when a request's {@code Origin} header names this origin. */

@@ -26,5 +26,7 @@ class OriginTest {
     assertThatThrownBy(() -> Origin.parse("*")).hasMessageContaining("not an origin");
     assertThatThrownBy(() -> Origin.parse("null")).hasMessageContaining("not an origin");
     assertThatThrownBy(() -> Origin.parse("https://exa mple.com")).hasMessageContaining("not an origin");
+    assertThatThrownBy(() -> new Origin("https://App.example.com/")).hasMessageContaining("not an origin");
+    assertThatThrownBy(() -> new Origin("HTTPS://app.example.com")).hasMessageContaining("form browsers send");
   }
 }
