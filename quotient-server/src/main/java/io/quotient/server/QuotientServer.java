@@ -10,6 +10,7 @@ import io.quotient.server.auth.Authenticator;
 import io.quotient.server.auth.CredentialTables;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.config.ServerConfig;
+import io.quotient.server.cors.Cors;
 import io.quotient.server.metrics.ServerMetrics;
 import io.quotient.server.problem.JettyErrors;
 import io.quotient.server.problem.ProblemException;
@@ -113,6 +114,7 @@ public final class QuotientServer implements AutoCloseable {
           }
           ctx.attribute(ADMITTED, Boolean.TRUE);
         });
+        Cors.install(cfg, config.corsOrigins());
         cfg.routes.beforeMatched(authenticator::handle);
         cfg.routes.after(ctx -> {
           if (ctx.attribute(ADMITTED) != null) {

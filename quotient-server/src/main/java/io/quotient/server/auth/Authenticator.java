@@ -51,7 +51,7 @@ public final class Authenticator {
         }
       }
       case Credential.SubjectToken token -> {
-        if (access != Access.USAGE || !token.subject().equals(ctx.pathParam(SUBJECT_PARAM))) {
+        if (!access.admitsSubjectTokens() || !token.subject().equals(ctx.pathParam(SUBJECT_PARAM))) {
           throw new ProblemException(ProblemType.FORBIDDEN,
               "a subject token reads only GET /v1/subjects/{id}/usage of its own subject");
         }

@@ -2,6 +2,7 @@ package io.quotient.server.config;
 
 import io.quotient.InvalidArgumentException;
 import io.quotient.Names;
+import io.quotient.server.cors.Origin;
 import io.quotient.storage.Database;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -33,6 +36,7 @@ import java.util.TreeSet;
  * @param poolSize database connections
  * @param maxBodyBytes the largest request body accepted
  * @param maxBatchRequests the most requests one batch call may hold
+ * @param corsOrigins the origins whose pages may call the routes a subject token may call; none by default
  */
 public record ServerConfig(
     String host,
@@ -45,7 +49,8 @@ public record ServerConfig(
     String defaultPlan,
     int poolSize,
     int maxBodyBytes,
-    int maxBatchRequests) {
+    int maxBatchRequests,
+    List<Origin> corsOrigins) {
 
   /** Shortest bootstrap admin key accepted. */
   public static final int MIN_KEY_LENGTH = 24;
@@ -62,35 +67,47 @@ public record ServerConfig(
           "QUOTIENT_DEFAULT_PLAN",
           "QUOTIENT_POOL_SIZE",
           "QUOTIENT_MAX_BODY_BYTES",
-          "QUOTIENT_MAX_BATCH_REQUESTS");
+          "QUOTIENT_MAX_BATCH_REQUESTS",
+          "QUOTIENT_CORS_ORIGINS");
+
+  /** Copies the origins, so that the record is a value. */
+  public ServerConfig {
+    corsOrigins = List.copyOf(corsOrigins);
+  }
 
   /** The defaults: port 8080, data under {@code ./data}, embedded database, plan {@code free}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000);
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of());
   }
 
   /** The same settings on another port. */
   public ServerConfig withPort(int value) {
     return new ServerConfig(host, value, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
   }
 
   /** The same settings with another bootstrap admin key. */
   public ServerConfig withBootstrapAdminKey(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, value, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
   }
 
   /** The same settings with another plans file. */
   public ServerConfig withPlansFile(Path value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, value, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
   }
 
   /** The same settings with other request limits. */
   public ServerConfig withLimits(int bodyBytes, int batchRequests) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, bodyBytes, batchRequests);
+        poolSize, bodyBytes, batchRequests, corsOrigins);
+  }
+
+  /** The same settings with other CORS origins. */
+  public ServerConfig withCorsOrigins(List<Origin> value) {
+    return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
+        poolSize, maxBodyBytes, maxBatchRequests, value);
   }
 
   /**
@@ -188,7 +205,28 @@ public record ServerConfig(
     int poolSize = integer(values, "QUOTIENT_POOL_SIZE", d.poolSize(), 6, 500);
     int maxBody = integer(values, "QUOTIENT_MAX_BODY_BYTES", d.maxBodyBytes(), 1024, 64 << 20);
     int maxBatch = integer(values, "QUOTIENT_MAX_BATCH_REQUESTS", d.maxBatchRequests(), 1, 4096);
-    return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch);
+    List<Origin> corsOrigins = origins(values.get("QUOTIENT_CORS_ORIGINS"));
+    return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch,
+        corsOrigins);
+  }
+
+  /** A comma-separated list of origins; blanks between commas are skipped, repeats kept once. */
+  private static List<Origin> origins(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    Set<Origin> origins = new LinkedHashSet<>();
+    for (String part : value.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        origins.add(Origin.parse(part));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("QUOTIENT_CORS_ORIGINS", e.getMessage());
+      }
+    }
+    return List.copyOf(origins);
   }
 
   private static int integer(Map<String, String> values, String setting, int fallback, int min, int max) {

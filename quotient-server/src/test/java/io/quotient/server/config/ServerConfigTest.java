@@ -3,6 +3,7 @@ package io.quotient.server.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quotient.server.cors.Origin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,5 +89,30 @@ class ServerConfigTest {
         .hasMessageStartingWith("QUOTIENT_CONFIG:");
     assertThatThrownBy(() -> ServerConfig.load(new String[] {"--port", "1"}, Map.of()))
         .hasMessageStartingWith("--port:");
+  }
+
+  @Test
+  void cors_origins_are_none_by_default_and_read_as_a_comma_separated_list() throws IOException {
+    assertThat(ServerConfig.load(new String[0], Map.of()).corsOrigins()).isEmpty();
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_CORS_ORIGINS", "https://app.example.com, http://localhost:5173,"))
+        .corsOrigins()).extracting(Origin::value).containsExactly("https://app.example.com", "http://localhost:5173");
+    Path file = Files.writeString(dir.resolve("quotient.properties"), "quotient.cors-origins=HTTPS://App.Example.com:443\n");
+    assertThat(ServerConfig.load(new String[] {"--config", file.toString()}, Map.of()).corsOrigins())
+        .extracting(Origin::value).containsExactly("https://app.example.com");
+  }
+
+  @Test
+  void a_bad_cors_origin_stops_the_start_naming_the_setting_and_the_origin() throws IOException {
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_CORS_ORIGINS", "https://ok.example,https://app.example.com/")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("QUOTIENT_CORS_ORIGINS:")
+        .hasMessageContaining("https://app.example.com/")
+        .hasMessageContaining("path");
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_CORS_ORIGINS", "*")))
+        .hasMessageStartingWith("QUOTIENT_CORS_ORIGINS:");
+    Path file = Files.writeString(dir.resolve("quotient.properties"), "quotient.cors-origins=app.example.com\n");
+    assertThatThrownBy(() -> ServerConfig.load(new String[] {"--config", file.toString()}, Map.of()))
+        .hasMessageStartingWith("QUOTIENT_CORS_ORIGINS:")
+        .hasMessageContaining("app.example.com");
   }
 }
