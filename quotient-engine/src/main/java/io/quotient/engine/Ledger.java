@@ -111,7 +111,7 @@ final class Ledger implements AutoCloseable {
     Idempotency.Ref ref = null;
     String fingerprint = null;
     if (request.idempotencyKey() != null) {
-      ref = new Idempotency.Ref(request.scope(), request.subject(), request.idempotencyKey());
+      ref = new Idempotency.Ref(request.subject(), request.idempotencyKey());
       fingerprint = Fingerprint.of(request, ttl);
       if (!inFlight.add(ref.inFlightName())) {
         future.complete(new IdempotencyInFlight(request.idempotencyKey()));

@@ -104,7 +104,7 @@ final class Refunds {
     if (request.eventId() != null) {
       return request.eventId();
     }
-    Idempotency.Ref ref = new Idempotency.Ref(request.scope(), request.subject(), request.idempotencyKey());
+    Idempotency.Ref ref = new Idempotency.Ref(request.subject(), request.idempotencyKey());
     Idempotency.Stored stored = Idempotency.find(c, List.of(ref)).get(ref);
     if (stored == null) {
       throw new NotFoundException("idempotency key", request.idempotencyKey());

@@ -9,7 +9,7 @@ import io.quotient.decision.ConsumeRequest;
  * key it was made with.
  *
  * @param eventId the consume's event id, or null
- * @param scope the caller that made the consume (idempotency keys are scoped to it)
+ * @param scope the caller asking for the refund, recorded as its actor (keys are scoped to the subject, not to it)
  * @param subject the subject, with {@code idempotencyKey}
  * @param idempotencyKey the consume's idempotency key, or null
  * @param amount how much to give back; null for everything not yet refunded. Only for a
