@@ -56,12 +56,17 @@ final class BatchState {
     return all;
   }
 
-  /** Bonus units left for {@code subject}'s {@code metric} at {@code now}. */
+  /**
+   * Bonus units left for {@code subject}'s {@code metric} at {@code now}, at most
+   * {@code Long.MAX_VALUE}: grants may add up to more than a long holds, and no request can take
+   * that many, so the sum saturates instead of failing every request of the subject.
+   */
   long bonusRemaining(String subject, String metric, Instant now) {
     long total = 0;
     for (BonusGrant grant : grants(subject, metric)) {
       if (grant.isActiveAt(now)) {
-        total = Math.addExact(total, grant.remaining());
+        long remaining = grant.remaining();
+        total = total > Long.MAX_VALUE - remaining ? Long.MAX_VALUE : total + remaining;
       }
     }
     return total;
