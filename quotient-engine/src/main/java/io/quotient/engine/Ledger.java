@@ -1,5 +1,7 @@
 package io.quotient.engine;
 
+import io.quotient.EngineFailureException;
+import io.quotient.QuotientException;
 import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.ConsumeResult;
 import io.quotient.decision.Decision;
@@ -64,6 +66,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Reads never go through here and never wait for it.
  */
 final class Ledger implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Ledger.class);
+
   /** A queued request. */
   private record Pending(
       ConsumeRequest request, Duration ttl, String fingerprint, Idempotency.Ref ref, CompletableFuture<ConsumeResult> future) {}
@@ -152,41 +156,57 @@ final class Ledger implements AutoCloseable {
       }
       batch.add(first);
       queue.drainTo(batch, maxBatchSize - 1);
-      process(batch);
+      process(batch); // never throws: a failure fails only this batch's requests
       batch.clear();
     }
   }
 
+  /**
+   * Decides and commits one batch, then answers it. Never throws: whatever fails (the database, a
+   * bug, an {@link Error}) fails only this batch's requests with a {@link QuotientException}, and
+   * the writer goes on with the next batch.
+   */
   private void process(List<Pending> batch) {
     long started = System.nanoTime();
     List<ConsumeResult> results;
     SubjectsRead read = new SubjectsRead();
     try {
       results = jdbc.inTransaction(c -> decide(c, batch, read));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      QuotientException failure = failureOf(e);
       for (Pending pending : batch) {
         forget(pending);
-        pending.future().completeExceptionally(e);
+        pending.future().completeExceptionally(failure);
       }
       return;
-    } catch (Error e) {
-      for (Pending pending : batch) {
-        forget(pending);
-        pending.future().completeExceptionally(e);
-      }
-      throw e;
     }
-    listener.committed(batch.size(), Duration.ofNanos(System.nanoTime() - started));
-    // Only rows of a committed transaction may be cached: a batch that rolled back may have
-    // created subjects that do not exist.
-    for (Store.SubjectRow row : read.rows) {
-      subjectCache.put(row, read.generation);
-    }
+    // Committed: answer first, so that nothing below can keep a caller from its decision.
     for (int i = 0; i < batch.size(); i++) {
       Pending pending = batch.get(i);
       forget(pending);
       pending.future().complete(results.get(i));
     }
+    // Only rows of a committed transaction may be cached: a batch that rolled back may have
+    // created subjects that do not exist.
+    for (Store.SubjectRow row : read.rows) {
+      subjectCache.put(row, read.generation);
+    }
+    try {
+      listener.committed(batch.size(), Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException | Error e) {
+      // The batch is committed and answered truthfully; a broken listener (metrics) must neither
+      // undo that nor stop the writer. Reported each time it fails, with its stack.
+      log.error("the onBatchCommitted listener failed; the batch of {} is committed and answered", batch.size(), e);
+    }
+  }
+
+  /** What the callers of a batch that failed are told: a typed error, with the cause. */
+  private static QuotientException failureOf(Throwable e) {
+    if (e instanceof QuotientException quotient) {
+      return quotient;
+    }
+    return new EngineFailureException(
+        "the engine failed deciding this request's batch (" + e + "); nothing of it was applied", e);
   }
 
   private void forget(Pending pending) {
