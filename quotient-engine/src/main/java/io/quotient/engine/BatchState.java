@@ -14,6 +14,8 @@ import java.util.Map;
 final class BatchState {
   private final Map<CounterKey, Counter> counters = new HashMap<>();
   private final Map<String, Map<String, List<BonusGrant>>> grants = new HashMap<>();
+  /** Burst-rate tokens this state's decisions took, applied to the buckets only if it commits. */
+  final RateLimiter.Tentative rateTokens = new RateLimiter.Tentative();
 
   void putCounter(Counter counter) {
     counters.put(counter.key, counter);

@@ -105,7 +105,7 @@ final class Decider {
     }
 
     if (reason == null && claims != null) {
-      int limited = rates.acquire(claims, now, mode != Mode.CHECK);
+      int limited = rates.acquire(claims, now, state.rateTokens, mode != Mode.CHECK);
       if (limited >= 0) {
         reason = DenialReason.RATE_LIMITED;
         reasons[claimed.get(limited)] = reason;
@@ -156,6 +156,11 @@ final class Decider {
               reasons[i]));
     }
     return new Verdict(reason, decisions, windowKeys);
+  }
+
+  /** Takes the burst-rate tokens {@code state}'s decisions took, once its batch has committed. */
+  void commitRateTokens(BatchState state, Instant now) {
+    rates.apply(state.rateTokens, now);
   }
 
   /**

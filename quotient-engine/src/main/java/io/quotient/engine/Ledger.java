@@ -169,7 +169,7 @@ final class Ledger implements AutoCloseable {
   private void process(List<Pending> batch) {
     long started = System.nanoTime();
     List<ConsumeResult> results;
-    SubjectsRead read = new SubjectsRead();
+    Attempt read = new Attempt();
     try {
       results = jdbc.inTransaction(c -> decide(c, batch, read));
     } catch (RuntimeException | Error e) {
@@ -186,8 +186,10 @@ final class Ledger implements AutoCloseable {
       forget(pending);
       pending.future().complete(results.get(i));
     }
-    // Only rows of a committed transaction may be cached: a batch that rolled back may have
-    // created subjects that do not exist.
+    // Only now take the burst-rate tokens (an attempt that rolled back took none) and cache the
+    // subject rows (a batch that rolled back may have created subjects that do not exist). The
+    // next batch of these subjects runs on this thread, after this.
+    decider.commitRateTokens(read.state, read.now);
     for (Store.SubjectRow row : read.rows) {
       subjectCache.put(row, read.generation);
     }
@@ -215,14 +217,21 @@ final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Subject rows a batch read from the database, to cache once it commits. */
-  private static final class SubjectsRead {
+  /**
+   * What a batch's last attempt leaves to apply once it commits, and only then: the subject rows it
+   * read (to cache) and the burst-rate tokens its decisions took. An attempt that rolls back to
+   * run again is replaced by the next one.
+   */
+  private static final class Attempt {
     final List<Store.SubjectRow> rows = new ArrayList<>();
     long generation;
+    BatchState state;
+    Instant now;
   }
 
-  private List<ConsumeResult> decide(Connection c, List<Pending> batch, SubjectsRead read) throws SQLException {
+  private List<ConsumeResult> decide(Connection c, List<Pending> batch, Attempt read) throws SQLException {
     Instant now = clock.instant();
+    read.now = now;
     List<Events.Row> events = new ArrayList<>();
 
     read.rows.clear();
@@ -256,6 +265,7 @@ final class Ledger implements AutoCloseable {
     }
 
     BatchState state = new BatchState();
+    read.state = state;
     Store.loadCounters(c, keys, state, true);
     expireHolds(c, state, now, events);
     List<String> withGrants = new ArrayList<>();
@@ -341,7 +351,7 @@ final class Ledger implements AutoCloseable {
 
   /** The batch's subjects, creating unknown ones on the default plan when there is one. */
   private Map<String, Store.SubjectRow> subjectsOf(
-      Connection c, List<Pending> batch, Instant now, List<Events.Row> events, SubjectsRead fresh) throws SQLException {
+      Connection c, List<Pending> batch, Instant now, List<Events.Row> events, Attempt fresh) throws SQLException {
     Map<String, Store.SubjectRow> subjects = new HashMap<>();
     Set<String> uncached = new HashSet<>();
     for (Pending pending : batch) {
