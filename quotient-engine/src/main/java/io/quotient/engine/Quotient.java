@@ -70,6 +70,7 @@ public final class Quotient implements AutoCloseable {
   private final EventIds ids = new EventIds();
   private final Decider decider = new Decider(new RateLimiter());
   private final Ledger ledger;
+  private final java.util.Set<String> refundsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService sweeper;
 
   private Quotient(Builder builder) {
@@ -253,10 +254,29 @@ public final class Quotient implements AutoCloseable {
     return amounts;
   }
 
-  /** Gives back all or part of an earlier granted consume. */
+  /**
+   * Gives back all or part of an earlier granted consume. With a {@linkplain
+   * RefundRequest#requestKey() key of its own}, a retry replays the first refund
+   * ({@link RefundResult.Refunded#replayed()}), one with other parameters is
+   * {@link RefundResult.KeyMismatch}, and one while the first is still running in this engine is
+   * {@link RefundResult.KeyInFlight}.
+   */
   public RefundResult refund(RefundRequest request) {
     Objects.requireNonNull(request, "request");
-    return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
+    if (request.requestKey() == null) {
+      return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
+    }
+    // The subject is known only once the consume is read; the same parameters name the same
+    // consume, so retries of one refund meet here. Other engines meet in the database.
+    String inFlight = Refunds.fingerprint(request) + '\u0000' + request.requestKey();
+    if (!refundsInFlight.add(inFlight)) {
+      return new RefundResult.KeyInFlight(request.requestKey());
+    }
+    try {
+      return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
+    } finally {
+      refundsInFlight.remove(inFlight);
+    }
   }
 
   /** The subject's plan and usage per metric now. Unknown subjects show the default plan, empty. */

@@ -227,9 +227,13 @@ public final class Api {
       throw ProblemException.invalid("eventId", "cannot be given with subject and idempotencyKey; give one or the other");
     }
     Long amount = body.optAmount("amount");
-    RefundRequest request = Body.within("", () -> new RefundRequest(eventId, scope(ctx), subject, key, amount));
+    String requestKey = idempotencyKey(ctx);
+    RefundRequest request = Body.within("", () -> new RefundRequest(eventId, scope(ctx), subject, key, amount, requestKey));
     switch (engine.refund(request)) {
       case RefundResult.Refunded r -> {
+        if (r.replayed()) {
+          ctx.header(IDEMPOTENT_REPLAYED, "true");
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("eventId", Long.toString(r.eventId()));
         out.put("consumeEventId", Long.toString(r.consumeEventId()));
@@ -247,6 +251,8 @@ public final class Api {
           "consume " + n.consumeEventId() + " has " + n.refundable() + " units left to refund",
           amount == null ? "eventId" : "amount",
           Map.of("consumeEventId", Long.toString(n.consumeEventId()), "refundable", n.refundable()));
+      case RefundResult.KeyMismatch m -> throw mismatch(new IdempotencyMismatch(m.requestKey()), IDEMPOTENCY_KEY);
+      case RefundResult.KeyInFlight f -> throw inFlight(new IdempotencyInFlight(f.requestKey()), IDEMPOTENCY_KEY);
     }
   }
 
