@@ -148,12 +148,23 @@ class CounterOverflowTest {
   }
 
   @Test
-  void grants_that_add_up_past_a_long_still_serve_and_report_a_full_long() {
+  void grants_that_add_up_past_a_long_still_serve_and_report_a_full_long() throws Exception {
     Plan plan = fx.plan(Map.of("ai", Limit.of(0, Period.MONTH)));
     String user = fx.subjectOn(plan);
-    for (int i = 0; i < FITS + 1; i++) {
-      fx.quotient.grant(new GrantRequest(user, "ai", 1L << 53, null, "promo " + i));
+    // 1,025 grants of 2^53 add up to 2^63 + 2^53, past Long.MAX_VALUE even after the 5 units taken
+    // below; all but the last are written
+    // in one statement to keep the test short, the last through the engine (which marks the
+    // subject as having grants and tells every cache).
+    try (java.sql.Connection c = fx.database.dataSource().getConnection();
+        java.sql.PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO grants (subject, metric, amount, reason, created_at)"
+                + " SELECT ?, 'ai', ?, 'promo', now() FROM generate_series(1, ?)")) {
+      ps.setString(1, user);
+      ps.setLong(2, 1L << 53);
+      ps.setInt(3, FITS);
+      ps.executeUpdate();
     }
+    fx.quotient.grant(new GrantRequest(user, "ai", 1L << 53, null, "promo"));
     Decision decision = fx.consume(user, "ai", 5);
     assertThat(decision.allowed()).isTrue();
     assertThat(decision.items().get(0).fromBonus()).isEqualTo(5);
