@@ -537,8 +537,9 @@ public final class Quotient implements AutoCloseable {
   }
 
   /**
-   * True while this engine listens for changes other engines make to subjects and plans (and so
-   * may keep subject rows in memory); when false it reads them from the database every time.
+   * True while this engine hears the changes other engines make to subjects and plans (its
+   * listening connection is up and a keep-alive round trip proved it alive in the last seconds),
+   * and so may keep subject rows in memory; when false it reads them from the database every time.
    */
   public boolean listening() {
     return subjectCache.isListening();
