@@ -38,7 +38,8 @@ def body(schema, required=True):
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLength":255}}
 NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}
-IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"A retry with the same key, for the same subject, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
+IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
+REFUND_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"This refund's own key (the body's idempotencyKey names the consume to refund). A retry with the same key replays the first refund (header Idempotent-Replayed: true) and gives nothing back again. Same key, other parameters (or a key a consume of the subject used): 422. Same key while the first is undecided: 409. Scoped to the consume's subject. A 409 not-refundable stores nothing: a retry is decided again."}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
@@ -66,8 +67,9 @@ paths = {
     {**ok("200", "One result per request, in order", R("BatchResponse")), **problems(*AUTH, *BODY, "batch-too-large", "not-found")},
     None, body(R("BatchRequest")))},
  "/v1/refunds": {"post": op("refund", "Give back all or part of an earlier granted consume","enforcement",ENF,
-    {**ok("200", "Units given back", R("Refund")), **problems(*AUTH, *BODY, "not-found", "not-refundable")},
-    None, body(R("RefundRequest")))},
+    {**ok("200", "Units given back", R("Refund"), REPLAYED),
+     **problems(*AUTH, *BODY, "not-found", "not-refundable", "idempotency-key-in-flight", "idempotency-key-mismatch")},
+    [REFUND_IDEM], body(R("RefundRequest")))},
  "/v1/reservations": {"post": op("reserve", "Hold units for a long operation","enforcement",ENF,
     {**ok("200", "The decision; reservationId and expiresAt when granted", R("ReserveDecision"), REPLAYED),
      **problems(*AUTH, *BODY, "not-found", "idempotency-key-in-flight", "idempotency-key-mismatch")},
@@ -132,7 +134,7 @@ TIME = {"type":"string","format":"date-time"}
 NTIME = NL("string", format="date-time")
 META = {"type":"object","maxProperties":50,"additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]},"description":"flat pairs; numbers and booleans are kept as strings"}
 STRMAP = {"type":"object","additionalProperties":{"type":"string"}}
-REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject"]
+REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject","counter_overflow"]
 ITEM = S({"metric":METRIC,"amount":AMOUNT},["metric","amount"])
 ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", description="null when unlimited or not in the plan"),"used":INT,"held":INT,
    "remaining":NL("integer", format="int64", description="null when unlimited or not in the plan"),"bonusRemaining":INT,

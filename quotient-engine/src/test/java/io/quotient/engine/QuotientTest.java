@@ -416,8 +416,9 @@ class QuotientTest {
     assertThat(retry.items()).isEqualTo(first.items());
     assertThat(status(user, "ai").used()).isEqualTo(2);
     Decision otherScope = (Decision) fx.consume(request.withScope("other-service"));
-    assertThat(otherScope.replayed()).as("keys are scoped to the caller").isFalse();
-    assertThat(status(user, "ai").used()).isEqualTo(4);
+    assertThat(otherScope.replayed()).as("keys are scoped to the subject, not the caller").isTrue();
+    assertThat(otherScope.eventId()).isEqualTo(first.eventId());
+    assertThat(status(user, "ai").used()).isEqualTo(2);
   }
 
   @Test
@@ -527,8 +528,10 @@ class QuotientTest {
     assertThat(refunded).isInstanceOf(RefundResult.Refunded.class);
     assertThat(status(user, "ai").bonusRemaining()).isEqualTo(5);
     assertThat(status(user, "ai").used()).isZero();
-    assertThatThrownBy(() -> q.refund(RefundRequest.ofIdempotencyKey(user, "gen-1")))
-        .as("another caller's key is not found").isInstanceOf(NotFoundException.class);
+    assertThat(q.refund(RefundRequest.ofIdempotencyKey(user, "gen-1")))
+        .as("another caller names the same consume by its key").isInstanceOf(RefundResult.NotRefundable.class);
+    assertThatThrownBy(() -> q.refund(RefundRequest.ofIdempotencyKey(user, "gen-2")))
+        .as("an unknown key is not found").isInstanceOf(NotFoundException.class);
     assertThat(eventsOf(user).stream().filter(e -> e.type() == EventType.REFUND).findFirst().orElseThrow().relatedEventId())
         .isNotNull();
   }
