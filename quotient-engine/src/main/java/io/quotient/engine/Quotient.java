@@ -12,6 +12,7 @@ import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.Feed;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Limit;
@@ -39,6 +40,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -49,8 +51,8 @@ import javax.sql.DataSource;
  *
  * <p>Consumes and reservations go through the batching {@link Ledger}; settling reservations,
  * refunds, grants, resets and plan changes are single transactions that lock the same rows in the
- * same order; reads ({@link #status}, {@link #check}, {@link #events}) take no locks and never wait
- * for writers.
+ * same order; reads ({@link #status}, {@link #check}, {@link #events}, {@link #feed}) take no locks
+ * and never wait for writers.
  *
  * <p>Thread-safe; share one instance. Several instances (in one process or many) may use the same
  * database at once: row locks, not process memory, keep them exact (burst rates excepted: each
@@ -68,10 +70,12 @@ public final class Quotient implements AutoCloseable {
   private final EventIds ids = new EventIds();
   private final Decider decider = new Decider(new RateLimiter());
   private final Ledger ledger;
+  private final Feed feed;
   private final ScheduledExecutorService sweeper;
 
   private Quotient(Builder builder) {
-    this.jdbc = new Jdbc(builder.dataSource);
+    this.feed = Feed.over(this::events, builder.feedPollInterval);
+    this.jdbc = new Jdbc(builder.dataSource, feed::wake);
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
     this.idempotencyRetention = builder.idempotencyRetention;
@@ -430,18 +434,27 @@ public final class Quotient implements AutoCloseable {
         });
   }
 
-  /** A page of the audit trail. */
+  /**
+   * A page of the feed: committed events after {@code query.after()} in feed order, filtered by
+   * subject and type. Follow it by asking again with {@link EventPage#nextCursor()}: every committed
+   * event comes exactly once, in an order that never changes, whatever the number of writers and
+   * engine instances. An event appears once every transaction that began before its own has ended
+   * (normally milliseconds after its commit; see {@link io.quotient.feed}).
+   */
   public EventPage events(EventQuery query) {
     Objects.requireNonNull(query, "query");
-    return jdbc.read(
-        c -> {
-          List<io.quotient.event.Event> page = Events.page(c, query);
-          if (page.size() > query.limit()) {
-            List<io.quotient.event.Event> events = page.subList(0, query.limit());
-            return new EventPage(events, events.get(events.size() - 1).id());
-          }
-          return new EventPage(page, null);
-        });
+    return jdbc.read(c -> Events.page(c, query));
+  }
+
+  /**
+   * The feed after {@code from.after()}, filtered by {@code from}'s subject and type, as a
+   * publisher with backpressure: each subscriber gets every matching committed event in feed order,
+   * no more than it requested, on a thread of the feed's own, within milliseconds of the commit
+   * (this engine's commits wake it; other instances' are found by polling). Resume from the last
+   * event's {@link io.quotient.event.Event#cursor()}. Closing the engine completes it.
+   */
+  public Flow.Publisher<io.quotient.event.Event> feed(EventQuery from) {
+    return feed.publisher(from);
   }
 
   /** Deletes idempotency keys older than the retention window; returns how many. */
@@ -512,6 +525,7 @@ public final class Quotient implements AutoCloseable {
   public void close() {
     sweeper.shutdownNow();
     ledger.close();
+    feed.close();
     subjectCache.close();
   }
 
@@ -604,6 +618,7 @@ public final class Quotient implements AutoCloseable {
     private int writers = 2;
     private Duration sweepInterval = Duration.ofSeconds(1);
     private BatchListener listener = (size, elapsed) -> {};
+    private Duration feedPollInterval = Duration.ofMillis(50);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -655,6 +670,17 @@ public final class Quotient implements AutoCloseable {
     /** Told about every committed batch, on the writer's thread (for metrics). */
     public Builder onBatchCommitted(BatchListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * How often a caught-up feed subscription looks for events other engine instances committed
+     * (this engine's own commits wake it at once). Default 50 ms.
+     */
+    public Builder feedPollInterval(Duration value) {
+      InvalidArgumentException.require(
+          value != null && !value.isNegative() && !value.isZero(), "feedPollInterval", "must be positive");
+      this.feedPollInterval = value;
       return this;
     }
 

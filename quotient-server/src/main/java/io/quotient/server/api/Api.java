@@ -14,6 +14,7 @@ import io.quotient.engine.Quotient;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.FeedCursor;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Plan;
 import io.quotient.refund.RefundRequest;
@@ -445,14 +446,13 @@ public final class Api {
             + Arrays.stream(EventType.values()).map(EventType::wireName).toList() + ", was '" + typeName + "'");
       }
     }
-    long after = queryNumber(ctx, "after", 0, Long.MAX_VALUE, 0);
     int limit = (int) queryNumber(ctx, "limit", 1, EventQuery.MAX_LIMIT, 100);
     EventType t = type;
-    EventQuery query = Body.within("", () -> new EventQuery(subject, t, after, limit));
+    EventQuery query = Body.within("", () -> new EventQuery(subject, t, FeedCursor.parse(ctx.queryParam("after")), limit));
     EventPage page = engine.events(query);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("events", page.events().stream().map(Wire::event).toList());
-    out.put("nextCursor", page.nextCursor() == null ? null : Long.toString(page.nextCursor()));
+    out.put("nextCursor", page.nextCursor().toString());
     json(ctx, 200, out);
   }
 

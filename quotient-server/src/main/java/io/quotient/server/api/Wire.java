@@ -246,6 +246,7 @@ final class Wire {
   static Map<String, Object> event(Event e) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", Long.toString(e.id()));
+    out.put("cursor", e.cursor().toString());
     out.put("at", e.at());
     out.put("type", e.type().wireName());
     out.put("subject", e.subject());
