@@ -193,26 +193,35 @@ final class Events {
   }
 
   /**
-   * The horizon of the feed: every transaction with a lower id has ended, and no transaction can
-   * start with a lower id, so the events below it are final. {@code pg_snapshot_xmin} is the oldest
-   * transaction still running in the whole cluster (any database), so a long transaction anywhere
-   * holds the feed back until it ends; it never makes the feed skip or repeat.
+   * The horizon of the feed and the end of the current snapshot, in one statement.
+   *
+   * @param horizon every transaction with a lower id has ended, and no transaction can start with a
+   *     lower id, so the events below it are final. {@code pg_snapshot_xmin} is the oldest
+   *     transaction still running in the whole cluster (any database), so a long transaction
+   *     anywhere holds the feed back until it ends; it never makes the feed skip or repeat.
+   * @param end every transaction that has ended so far has a lower id ({@code pg_snapshot_xmax})
    */
-  static long horizon(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_snapshot_xmin(pg_current_snapshot())::text");
+  record Horizon(long horizon, long end) {}
+
+  static Horizon horizon(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return Long.parseLong(rs.getString(1));
+      return new Horizon(Long.parseLong(rs.getString(1)), Long.parseLong(rs.getString(2)));
     }
   }
+
+  /** A page of the feed and the horizon it was read below. */
+  record FeedPage(EventPage page, long horizon) {}
 
   /**
    * A page of the feed: events after the query's cursor in (tx, id) order, only below the horizon.
    * The horizon is read first, in its own statement: the page's statement takes a later snapshot,
    * in which every transaction below that horizon has ended and so shows all its events.
    */
-  static EventPage page(Connection c, EventQuery query) throws SQLException {
-    long horizon = horizon(c);
+  static FeedPage page(Connection c, EventQuery query) throws SQLException {
+    long horizon = horizon(c).horizon();
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(COLUMNS)
@@ -244,7 +253,7 @@ final class Events {
         events.size() == query.limit()
             ? events.get(events.size() - 1).cursor()
             : query.after().max(new FeedCursor(horizon, 0));
-    return new EventPage(events, next);
+    return new FeedPage(new EventPage(events, next), horizon);
   }
 
   private static Map<Long, Event> read(Connection c, PreparedStatement ps) throws SQLException {

@@ -60,6 +60,7 @@ import javax.sql.DataSource;
  */
 public final class Quotient implements AutoCloseable {
   private static final int SWEEP_BATCH = 500;
+  private static final long RECENT_WAIT_MILLIS = 1000;
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -74,7 +75,7 @@ public final class Quotient implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
 
   private Quotient(Builder builder) {
-    this.feed = Feed.over(this::events, builder.feedPollInterval);
+    this.feed = Feed.over(this::feedPage, builder.feedPollInterval);
     this.jdbc = new Jdbc(builder.dataSource, feed::wake);
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
@@ -438,12 +439,34 @@ public final class Quotient implements AutoCloseable {
    * A page of the feed: committed events after {@code query.after()} in feed order, filtered by
    * subject and type. Follow it by asking again with {@link EventPage#nextCursor()}: every committed
    * event comes exactly once, in an order that never changes, whatever the number of writers and
-   * engine instances. An event appears once every transaction that began before its own has ended
-   * (normally milliseconds after its commit; see {@link io.quotient.feed}).
+   * engine instances.
+   *
+   * <p>An event is served once every transaction that began before its own has ended. So that a
+   * caller sees what it has just written, a page that reaches the head of the feed waits (up to
+   * {@value #RECENT_WAIT_MILLIS} ms, normally the length of one batch) for the transactions running
+   * when the call began; past that it answers with what is final, and the rest comes on a later page.
    */
   public EventPage events(EventQuery query) {
     Objects.requireNonNull(query, "query");
-    return jdbc.read(c -> Events.page(c, query));
+    long began = jdbc.read(Events::horizon).end();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECENT_WAIT_MILLIS);
+    while (true) {
+      Events.FeedPage read = jdbc.read(c -> Events.page(c, query));
+      if (read.page().events().size() == query.limit() || read.horizon() >= began || System.nanoTime() > deadline) {
+        return read.page();
+      }
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return read.page();
+      }
+    }
+  }
+
+  /** A page for a subscription, which polls and is woken by commits: it never waits inside a read. */
+  private EventPage feedPage(EventQuery query) {
+    return jdbc.read(c -> Events.page(c, query)).page();
   }
 
   /**
