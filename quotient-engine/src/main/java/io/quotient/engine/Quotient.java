@@ -52,7 +52,8 @@ import javax.sql.DataSource;
  * <p>Consumes and reservations go through the batching {@link Ledger}; settling reservations,
  * refunds, grants, resets and plan changes are single transactions that lock the same rows in the
  * same order; reads ({@link #status}, {@link #check}, {@link #events}, {@link #feed}) take no locks
- * and never wait for writers.
+ * and never block writers (a page at the head of the feed may wait for transactions already running
+ * to end).
  *
  * <p>Thread-safe; share one instance. Several instances (in one process or many) may use the same
  * database at once: row locks, not process memory, keep them exact (burst rates excepted: each

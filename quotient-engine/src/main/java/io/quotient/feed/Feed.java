@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivers the feed to subscribers: each subscription follows its own cursor on a thread of its
- * own (never the thread that committed the events), reads at most what its subscriber has
- * requested, and hands the events over one by one in feed order.
+ * own (never the thread that committed the events), reads only while its subscriber has demand
+ * (a page at a time, so at most one page ahead), and hands the events over one by one in feed
+ * order, never more than requested.
  *
  * <p>A subscription that has caught up reads again when {@link #wake()} says that something may
  * have committed (the engine calls it after each of its own commits), and every poll interval in
@@ -51,8 +52,8 @@ public final class Feed implements AutoCloseable {
 
   /**
    * The feed after {@code from.after()}, filtered by its subject and type, as a publisher: each
-   * subscriber gets its own subscription from that position, reading at most {@code from.limit()}
-   * events at a time. A read that fails ends the subscription with {@code onError} (resume from the
+   * subscriber gets its own subscription from that position, reading pages of {@code from.limit()}
+   * events while it has demand. A read that fails ends the subscription with {@code onError} (resume from the
    * last event's cursor); closing the feed ends it with {@code onComplete}.
    */
   public Flow.Publisher<Event> publisher(EventQuery from) {

@@ -3,8 +3,11 @@ package io.quotient.feed;
 import io.quotient.event.Event;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -15,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * that committed the events. {@link #request} and {@link #cancel} only change fields and unpark the
  * thread, so a subscriber may call them from {@code onNext} or from any other thread.
  *
- * <p>A read asks for at most the outstanding demand, so nothing is read ahead of what the
- * subscriber has requested; the cursor moves past each event as it is handed over, and to the
- * page's {@code nextCursor} once the page is done, which passes events the filter left out.
+ * <p>It reads only while the subscriber has demand, a page ({@code query.limit()} events) at a
+ * time, and hands the page over no faster than requested: at most one page is held ahead of
+ * demand, and a page per read keeps a slow-requesting subscriber from costing a read per event. The
+ * next read starts at the page's {@code nextCursor}, which also passes events the filter left out.
  */
 final class Follower implements Flow.Subscription {
   private final Feed feed;
@@ -27,7 +31,7 @@ final class Follower implements Flow.Subscription {
   private final Thread thread;
   private volatile boolean cancelled;
   private volatile boolean woken;
-  private volatile long refused; // a request(n) with n <= 0, reported from the thread (§3.9)
+  private final AtomicReference<IllegalArgumentException> refused = new AtomicReference<>(); // request(n <= 0)
 
   Follower(Feed feed, Flow.Subscriber<? super Event> subscriber, EventQuery query, String name) {
     this.feed = feed;
@@ -43,7 +47,8 @@ final class Follower implements Flow.Subscription {
   @Override
   public void request(long n) {
     if (n <= 0) {
-      refused = n == 0 ? -1 : n;
+      // Reported from the thread, like every signal (Reactive Streams §3.9).
+      refused.compareAndSet(null, new IllegalArgumentException("request(n) needs n > 0, was " + n));
     } else {
       demand.getAndUpdate(d -> d + n < 0 ? Long.MAX_VALUE : d + n);
     }
@@ -71,11 +76,12 @@ final class Follower implements Flow.Subscription {
   }
 
   private void follow() {
-    var cursor = query.after();
+    Deque<Event> buffer = new ArrayDeque<>(query.limit());
+    FeedCursor readAt = query.after();
     while (!cancelled) {
-      if (refused != 0) {
+      if (refused.get() != null) {
         cancelled = true;
-        subscriber.onError(new IllegalArgumentException("request(n) needs n > 0, was " + (refused == -1 ? 0 : refused)));
+        subscriber.onError(refused.get());
         return;
       }
       if (feed.isClosed()) {
@@ -83,32 +89,32 @@ final class Follower implements Flow.Subscription {
         subscriber.onComplete();
         return;
       }
-      long wanted = demand.get();
-      if (wanted == 0) {
+      if (demand.get() == 0) {
         LockSupport.park(this); // until request, cancel or close
         continue;
       }
-      int ask = (int) Math.min(wanted, query.limit());
-      woken = false; // a commit from now on must cause another read
-      EventPage page;
-      try {
-        page = feed.read(query.after(cursor).limit(ask));
-      } catch (RuntimeException e) {
-        cancelled = true;
-        subscriber.onError(e);
-        return;
-      }
-      for (Event event : page.events()) {
-        if (cancelled) {
+      if (buffer.isEmpty()) {
+        woken = false; // a commit from now on must cause another read
+        EventPage page;
+        try {
+          page = feed.read(query.after(readAt));
+        } catch (RuntimeException e) {
+          cancelled = true;
+          subscriber.onError(e);
           return;
         }
-        demand.getAndUpdate(d -> d == Long.MAX_VALUE ? d : d - 1);
-        cursor = event.cursor();
-        subscriber.onNext(event);
+        buffer.addAll(page.events());
+        readAt = readAt.max(page.nextCursor());
+        if (buffer.isEmpty()) {
+          if (!woken) {
+            LockSupport.parkNanos(this, feed.pollNanos()); // caught up: until a wake or the next poll
+          }
+          continue;
+        }
       }
-      cursor = cursor.max(page.nextCursor());
-      if (page.events().size() < ask && !woken) {
-        LockSupport.parkNanos(this, feed.pollNanos()); // caught up: until a wake or the next poll
+      while (!buffer.isEmpty() && demand.get() > 0 && !cancelled) {
+        demand.getAndUpdate(d -> d == Long.MAX_VALUE ? d : d - 1);
+        subscriber.onNext(buffer.poll());
       }
     }
   }

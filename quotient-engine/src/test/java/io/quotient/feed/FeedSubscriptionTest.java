@@ -211,6 +211,35 @@ class FeedSubscriptionTest {
   }
 
   @Test
+  void a_page_at_the_head_waits_for_transactions_running_when_it_began_so_a_caller_sees_its_own_write()
+      throws Exception {
+    String subject = subject();
+    FeedCursor start = engine.events(of(subject, FeedCursor.beginning())).nextCursor();
+    try (Connection other = database.dataSource().getConnection()) {
+      other.setAutoCommit(false);
+      try (Statement st = other.createStatement()) {
+        st.execute("SELECT pg_current_xact_id()"); // older than the consume below
+      }
+      long id = consume(subject);
+      Thread finisher =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(200);
+                      other.commit();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      // Asked while the older transaction still runs: the page waits for it instead of answering empty.
+      List<Long> ids = engine.events(of(subject, start)).events().stream().map(Event::id).toList();
+      finisher.join();
+      assertThat(ids).containsExactly(id);
+    }
+  }
+
+  @Test
   void cursors_read_back_what_they_write_and_refuse_anything_else_naming_after() {
     FeedCursor cursor = new FeedCursor(73_919, 2_045);
     assertThat(FeedCursor.parse(cursor.toString())).isEqualTo(cursor);
