@@ -450,19 +450,22 @@ public final class Quotient implements AutoCloseable {
   public EventPage events(EventQuery query) {
     Objects.requireNonNull(query, "query");
     long began = jdbc.read(Events::horizon).end();
+    Events.FeedPage read = jdbc.read(c -> Events.page(c, query));
+    if (read.page().events().size() == query.limit() || read.horizon() >= began) {
+      return read.page();
+    }
+    // At the head, below transactions that were running when the call began: wait for them by
+    // polling the horizon alone (a cheap statement, no connection held in between), then read again.
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECENT_WAIT_MILLIS);
-    while (true) {
-      Events.FeedPage read = jdbc.read(c -> Events.page(c, query));
-      if (read.page().events().size() == query.limit() || read.horizon() >= began || System.nanoTime() > deadline) {
-        return read.page();
-      }
+    while (jdbc.read(Events::horizon).horizon() < began && System.nanoTime() < deadline) {
       try {
         Thread.sleep(1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return read.page();
+        break;
       }
     }
+    return jdbc.read(c -> Events.page(c, query)).page();
   }
 
   /** A page for a subscription, which polls and is woken by commits: it never waits inside a read. */
