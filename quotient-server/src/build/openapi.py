@@ -101,12 +101,13 @@ paths = {
     {**ok("200", "The reset's event", R("Reset")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("ResetRequest"), False))},
  "/v1/subjects/{id}/tokens": {"post": op("issueToken", "Issue a subject token: reads this subject's usage and nothing else","administration",ADM,
     {**ok("201", "The token", R("Token")), **problems(*AUTH, *BODY)}, [ID], body(R("TokenRequest"), False))},
- "/v1/events": {"get": op("listEvents", "A page of the audit trail, oldest first","administration",RD,
+ "/v1/events": {"get": op("listEvents", "A page of the feed: committed events in feed order, after a cursor","administration",RD,
     {**ok("200", "Events", R("EventPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
     [{"name":"subject","in":"query","schema":{"type":"string"}},
      {"name":"type","in":"query","schema":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]}},
-     {"name":"after","in":"query","schema":{"type":"string"},"description":"the previous page's nextCursor"},
-     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
+     {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
+    None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
  "/v1/keys": {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
@@ -153,7 +154,7 @@ LIMIT = A(LIMIT_PROPS)
 KEY = {"id":{"type":"string"},"name":{"type":"string"},"role":{"type":"string","enum":["admin","service","read"]},"prefix":{"type":"string"},"createdAt":TIME,"revokedAt":NTIME}
 EVENT_ITEM = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64"),"used":NL("integer", format="int64"),"remaining":NL("integer", format="int64"),
   "fromPlan":INT,"fromBonus":INT,"overage":INT,"windowStart":NTIME})
-EVENT = A({"id":{"type":"string"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
+EVENT = A({"id":{"type":"string"},"cursor":{"type":"string","description":"the event's position in the feed; pass it as after to read what follows"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
   "subject":NL("string"),"allowed":NL("boolean"),"reason":NL("string"),"scope":{"type":"string"},"idempotencyKey":NL("string"),
   "relatedEventId":NL("string"),"reservationId":NL("string"),"items":{"type":"array","items":EVENT_ITEM},"metadata":STRMAP,"detail":STRMAP})
 PROBLEM = S({"type":{"type":"string","enum":[URN + t for t in PROBLEM_TYPES] + ["about:blank"],"description":"stable: urn:quotient:problem:<name>"},
@@ -197,7 +198,7 @@ schemas = {
  "Reset": A({"eventId":{"type":"string"}}),
  "TokenRequest": S({"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400,"default":900}}),
  "Token": A({"token":{"type":"string"},"subject":SUBJ,"expiresAt":TIME}),
- "EventPage": A({"events":{"type":"array","items":EVENT},"nextCursor":NL("string", description="null when this page is the last for now")}),
+ "EventPage": A({"events":{"type":"array","items":EVENT},"nextCursor":{"type":"string","description":"where the next page starts, always present: the last event's cursor when the page is full (limit events), else the position the read reached (every event committed before it has been passed); an empty page keeps the follower's place"}}),
  "KeyRequest": S({"name":{"type":"string","maxLength":100},"role":{"type":"string","enum":["admin","service","read"]}},["name","role"]),
  "Key": A(KEY),
  "IssuedKey": A({**KEY,"key":{"type":"string","description":"shown once"}}),

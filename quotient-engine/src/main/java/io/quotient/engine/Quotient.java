@@ -14,6 +14,7 @@ import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.Feed;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Limit;
@@ -41,6 +42,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -51,8 +53,9 @@ import javax.sql.DataSource;
  *
  * <p>Consumes and reservations go through the batching {@link Ledger}; settling reservations,
  * refunds, grants, resets and plan changes are single transactions that lock the same rows in the
- * same order; reads ({@link #status}, {@link #check}, {@link #events}) take no locks and never wait
- * for writers.
+ * same order; reads ({@link #status}, {@link #check}, {@link #events}, {@link #feed}) take no locks
+ * and never block writers (a page at the head of the feed may wait for transactions already running
+ * to end).
  *
  * <p>Thread-safe; share one instance. Several instances (in one process or many) may use the same
  * database at once: row locks, not process memory, keep them exact (burst rates excepted: each
@@ -60,6 +63,7 @@ import javax.sql.DataSource;
  */
 public final class Quotient implements AutoCloseable {
   private static final int SWEEP_BATCH = 500;
+  private static final long RECENT_WAIT_MILLIS = 1000;
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -72,10 +76,12 @@ public final class Quotient implements AutoCloseable {
   private final Decider decider = new Decider(new RateLimiter());
   private final Ledger ledger;
   private final java.util.Set<String> refundsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Feed feed;
   private final ScheduledExecutorService sweeper;
 
   private Quotient(Builder builder) {
-    this.jdbc = new Jdbc(builder.dataSource);
+    this.feed = Feed.over(this::feedPage, builder.feedPollInterval);
+    this.jdbc = new Jdbc(builder.dataSource, feed::wake);
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
     this.idempotencyRetention = builder.idempotencyRetention;
@@ -474,18 +480,52 @@ public final class Quotient implements AutoCloseable {
         });
   }
 
-  /** A page of the audit trail. */
+  /**
+   * A page of the feed: committed events after {@code query.after()} in feed order, filtered by
+   * subject and type. Follow it by asking again with {@link EventPage#nextCursor()}: every committed
+   * event comes exactly once, in an order that never changes, whatever the number of writers and
+   * engine instances.
+   *
+   * <p>An event is served once every transaction that began before its own has ended. So that a
+   * caller sees what it has just written, a page that reaches the head of the feed waits (up to
+   * {@value #RECENT_WAIT_MILLIS} ms, normally the length of one batch) for the transactions running
+   * when the call began; past that it answers with what is final, and the rest comes on a later page.
+   */
   public EventPage events(EventQuery query) {
     Objects.requireNonNull(query, "query");
-    return jdbc.read(
-        c -> {
-          List<io.quotient.event.Event> page = Events.page(c, query);
-          if (page.size() > query.limit()) {
-            List<io.quotient.event.Event> events = page.subList(0, query.limit());
-            return new EventPage(events, events.get(events.size() - 1).id());
-          }
-          return new EventPage(page, null);
-        });
+    long began = jdbc.read(Events::horizon).end();
+    Events.FeedPage read = jdbc.read(c -> Events.page(c, query));
+    if (read.page().events().size() == query.limit() || read.horizon() >= began) {
+      return read.page();
+    }
+    // At the head, below transactions that were running when the call began: wait for them by
+    // polling the horizon alone (a cheap statement, no connection held in between), then read again.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECENT_WAIT_MILLIS);
+    while (jdbc.read(Events::horizon).horizon() < began && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return jdbc.read(c -> Events.page(c, query)).page();
+  }
+
+  /** A page for a subscription, which polls and is woken by commits: it never waits inside a read. */
+  private EventPage feedPage(EventQuery query) {
+    return jdbc.read(c -> Events.page(c, query)).page();
+  }
+
+  /**
+   * The feed after {@code from.after()}, filtered by {@code from}'s subject and type, as a
+   * publisher with backpressure: each subscriber gets every matching committed event in feed order,
+   * no more than it requested, on a thread of the feed's own, within milliseconds of the commit
+   * (this engine's commits wake it; other instances' are found by polling). Resume from the last
+   * event's {@link io.quotient.event.Event#cursor()}. Closing the engine completes it.
+   */
+  public Flow.Publisher<io.quotient.event.Event> feed(EventQuery from) {
+    return feed.publisher(from);
   }
 
   /** Deletes idempotency keys older than the retention window; returns how many. */
@@ -557,6 +597,7 @@ public final class Quotient implements AutoCloseable {
   public void close() {
     sweeper.shutdownNow();
     ledger.close();
+    feed.close();
     subjectCache.close();
   }
 
@@ -664,6 +705,7 @@ public final class Quotient implements AutoCloseable {
     private Duration sweepInterval = Duration.ofSeconds(1);
     private BatchListener listener = (size, elapsed) -> {};
     private Duration callTimeout = Duration.ofSeconds(30);
+    private Duration feedPollInterval = Duration.ofMillis(50);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -728,6 +770,17 @@ public final class Quotient implements AutoCloseable {
     /** Told about every committed batch, on the writer's thread (for metrics). */
     public Builder onBatchCommitted(BatchListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * How often a caught-up feed subscription looks for events other engine instances committed
+     * (this engine's own commits wake it at once). Default 50 ms.
+     */
+    public Builder feedPollInterval(Duration value) {
+      InvalidArgumentException.require(
+          value != null && !value.isNegative() && !value.isZero(), "feedPollInterval", "must be positive");
+      this.feedPollInterval = value;
       return this;
     }
 

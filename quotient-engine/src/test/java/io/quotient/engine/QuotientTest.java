@@ -18,6 +18,7 @@ import io.quotient.event.Event;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.FeedCursor;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Enforcement;
 import io.quotient.plan.Limit;
@@ -66,7 +67,7 @@ class QuotientTest {
   }
 
   private static List<Event> eventsOf(String subject) {
-    return q.events(new EventQuery(subject, null, 0, 1000)).events();
+    return q.events(new EventQuery(subject, null, FeedCursor.beginning(), 1000)).events();
   }
 
   // ---- consume, limits, windows -------------------------------------------------------------
@@ -634,16 +635,19 @@ class QuotientTest {
       fx.consume(user, "ai", 1);
     }
     List<Long> seen = new ArrayList<>();
-    long after = 0;
+    FeedCursor after = FeedCursor.beginning();
     while (true) {
       EventPage page = q.events(new EventQuery(user, EventType.CONSUME, after, 3));
       page.events().forEach(e -> seen.add(e.id()));
-      if (page.nextCursor() == null) {
+      assertThat(page.nextCursor()).isGreaterThanOrEqualTo(after);
+      after = page.nextCursor();
+      if (page.events().size() < 3) {
         break;
       }
-      after = page.nextCursor();
     }
+    // One engine's consumes, one at a time: feed order is id order here.
     assertThat(seen).hasSize(7).isSorted().doesNotHaveDuplicates();
+    assertThat(q.events(new EventQuery(user, EventType.CONSUME, after, 3)).events()).isEmpty();
   }
 
   // ---- bad arguments --------------------------------------------------------------------------
@@ -660,14 +664,14 @@ class QuotientTest {
     assertField(() -> new Plan("Bad Name", Map.of()), "name");
     assertField(() -> new io.quotient.plan.Limit(-1L, Period.MONTH, null, null, null), "limit");
 
-    long before = q.events(new EventQuery(null, null, 0, 1000)).events().size();
+    long before = q.events(new EventQuery(null, null, FeedCursor.beginning(), 1000)).events().size();
     String ghost = fx.unique("ghost");
     assertThatThrownBy(() -> q.putSubject(new Subject(ghost, "no-such-plan", Instant.EPOCH, Map.of())))
         .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.kind()).isEqualTo("plan"));
     assertThat(q.subject(ghost)).isEmpty();
     assertThatThrownBy(() -> q.grant(new GrantRequest(ghost, "ai", 1, null, null))).isInstanceOf(NotFoundException.class);
     assertThat(q.grants(ghost)).isEmpty();
-    assertThat(q.events(new EventQuery(null, null, 0, 1000)).events().size()).isEqualTo(before);
+    assertThat(q.events(new EventQuery(null, null, FeedCursor.beginning(), 1000)).events().size()).isEqualTo(before);
   }
 
   private static void assertField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {

@@ -52,7 +52,7 @@ class RefundKeysTest {
   @Test
   void a_retried_partial_refund_gives_back_once_and_replays_the_first_answer() {
     String user = userWith(4);
-    long consume = fx.quotient.events(new io.quotient.event.EventQuery(user, null, 0, 10)).events().stream()
+    long consume = fx.quotient.events(new io.quotient.event.EventQuery(user, null, io.quotient.feed.FeedCursor.beginning(), 10)).events().stream()
         .filter(e -> e.type() == io.quotient.event.EventType.CONSUME).findFirst().orElseThrow().id();
     RefundRequest request = RefundRequest.ofEvent(consume).withAmount(2).withRequestKey("refund-a");
     RefundResult first = fx.quotient.refund(request);
