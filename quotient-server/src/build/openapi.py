@@ -38,7 +38,8 @@ def body(schema, required=True):
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLength":255}}
 NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}
-IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"A retry with the same key, for the same subject, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
+IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
+REFUND_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"This refund's own key (the body's idempotencyKey names the consume to refund). A retry with the same key replays the first refund (header Idempotent-Replayed: true) and gives nothing back again. Same key, other parameters (or a key a consume of the subject used): 422. Same key while the first is undecided: 409. Scoped to the consume's subject. A 409 not-refundable stores nothing: a retry is decided again."}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
@@ -66,8 +67,9 @@ paths = {
     {**ok("200", "One result per request, in order", R("BatchResponse")), **problems(*AUTH, *BODY, "batch-too-large", "not-found")},
     None, body(R("BatchRequest")))},
  "/v1/refunds": {"post": op("refund", "Give back all or part of an earlier granted consume","enforcement",ENF,
-    {**ok("200", "Units given back", R("Refund")), **problems(*AUTH, *BODY, "not-found", "not-refundable")},
-    None, body(R("RefundRequest")))},
+    {**ok("200", "Units given back", R("Refund"), REPLAYED),
+     **problems(*AUTH, *BODY, "not-found", "not-refundable", "idempotency-key-in-flight", "idempotency-key-mismatch")},
+    [REFUND_IDEM], body(R("RefundRequest")))},
  "/v1/reservations": {"post": op("reserve", "Hold units for a long operation","enforcement",ENF,
     {**ok("200", "The decision; reservationId and expiresAt when granted", R("ReserveDecision"), REPLAYED),
      **problems(*AUTH, *BODY, "not-found", "idempotency-key-in-flight", "idempotency-key-mismatch")},
@@ -99,12 +101,13 @@ paths = {
     {**ok("200", "The reset's event", R("Reset")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("ResetRequest"), False))},
  "/v1/subjects/{id}/tokens": {"post": op("issueToken", "Issue a subject token: reads this subject's usage and nothing else","administration",ADM,
     {**ok("201", "The token", R("Token")), **problems(*AUTH, *BODY)}, [ID], body(R("TokenRequest"), False))},
- "/v1/events": {"get": op("listEvents", "A page of the audit trail, oldest first","administration",RD,
+ "/v1/events": {"get": op("listEvents", "A page of the feed: committed events in feed order, after a cursor","administration",RD,
     {**ok("200", "Events", R("EventPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
     [{"name":"subject","in":"query","schema":{"type":"string"}},
      {"name":"type","in":"query","schema":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]}},
-     {"name":"after","in":"query","schema":{"type":"string"},"description":"the previous page's nextCursor"},
-     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
+     {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
+    None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
  "/v1/keys": {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
@@ -132,7 +135,7 @@ TIME = {"type":"string","format":"date-time"}
 NTIME = NL("string", format="date-time")
 META = {"type":"object","maxProperties":50,"additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]},"description":"flat pairs; numbers and booleans are kept as strings"}
 STRMAP = {"type":"object","additionalProperties":{"type":"string"}}
-REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject"]
+REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject","counter_overflow"]
 ITEM = S({"metric":METRIC,"amount":AMOUNT},["metric","amount"])
 ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", description="null when unlimited or not in the plan"),"used":INT,"held":INT,
    "remaining":NL("integer", format="int64", description="null when unlimited or not in the plan"),"bonusRemaining":INT,
@@ -151,7 +154,7 @@ LIMIT = A(LIMIT_PROPS)
 KEY = {"id":{"type":"string"},"name":{"type":"string"},"role":{"type":"string","enum":["admin","service","read"]},"prefix":{"type":"string"},"createdAt":TIME,"revokedAt":NTIME}
 EVENT_ITEM = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64"),"used":NL("integer", format="int64"),"remaining":NL("integer", format="int64"),
   "fromPlan":INT,"fromBonus":INT,"overage":INT,"windowStart":NTIME})
-EVENT = A({"id":{"type":"string"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
+EVENT = A({"id":{"type":"string"},"cursor":{"type":"string","description":"the event's position in the feed; pass it as after to read what follows"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
   "subject":NL("string"),"allowed":NL("boolean"),"reason":NL("string"),"scope":{"type":"string"},"idempotencyKey":NL("string"),
   "relatedEventId":NL("string"),"reservationId":NL("string"),"items":{"type":"array","items":EVENT_ITEM},"metadata":STRMAP,"detail":STRMAP})
 PROBLEM = S({"type":{"type":"string","enum":[URN + t for t in PROBLEM_TYPES] + ["about:blank"],"description":"stable: urn:quotient:problem:<name>"},
@@ -195,7 +198,7 @@ schemas = {
  "Reset": A({"eventId":{"type":"string"}}),
  "TokenRequest": S({"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400,"default":900}}),
  "Token": A({"token":{"type":"string"},"subject":SUBJ,"expiresAt":TIME}),
- "EventPage": A({"events":{"type":"array","items":EVENT},"nextCursor":NL("string", description="null when this page is the last for now")}),
+ "EventPage": A({"events":{"type":"array","items":EVENT},"nextCursor":{"type":"string","description":"where the next page starts, always present: the last event's cursor when the page is full (limit events), else the position the read reached (every event committed before it has been passed); an empty page keeps the follower's place"}}),
  "KeyRequest": S({"name":{"type":"string","maxLength":100},"role":{"type":"string","enum":["admin","service","read"]}},["name","role"]),
  "Key": A(KEY),
  "IssuedKey": A({**KEY,"key":{"type":"string","description":"shown once"}}),

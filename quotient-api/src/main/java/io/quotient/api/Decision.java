@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param allowed true when every item was granted
  * @param reason why it was denied ({@code quota_exceeded}, {@code rate_limited},
- *     {@code metric_not_in_plan}, {@code unknown_subject}); null when allowed
+ *     {@code metric_not_in_plan}, {@code unknown_subject}, {@code counter_overflow}); null when allowed
  * @param eventId the decision's event; null for a check, which records nothing
  * @param items one per item of the request, in its order
  */

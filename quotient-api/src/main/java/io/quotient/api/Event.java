@@ -8,6 +8,8 @@ import java.util.Map;
  * One event of the audit trail.
  *
  * @param id the event's id
+ * @param cursor the event's position in the feed: {@code GET /v1/events?after=<cursor>} continues
+ *     right after it (opaque; compare cursors only by handing them back)
  * @param at when it happened
  * @param type {@code consume}, {@code refund}, {@code reserve}, {@code commit}, {@code release},
  *     {@code expire}, {@code grant}, {@code reset}, {@code subject_change} or {@code plan_change}
@@ -23,7 +25,7 @@ import java.util.Map;
  * @param detail other context by name; empty when none
  */
 public record Event(
-    String id, Instant at, String type, String subject, Boolean allowed, String reason, String scope,
+    String id, String cursor, Instant at, String type, String subject, Boolean allowed, String reason, String scope,
     String idempotencyKey, String relatedEventId, String reservationId, List<Item> items,
     Map<String, String> metadata, Map<String, String> detail) {
 

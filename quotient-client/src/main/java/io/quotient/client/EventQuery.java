@@ -4,11 +4,13 @@ import java.util.Objects;
 
 /**
  * Which events {@code GET /v1/events} answers: a page of at most {@code limit} events after the
- * cursor {@code after}, oldest first, optionally of one subject and one type.
+ * cursor {@code after}, in feed order, optionally of one subject and one type. To follow the feed,
+ * ask again with each page's {@code nextCursor} (always present).
  *
  * @param subject only this subject's events; null for every subject
  * @param type only events of this type ({@code consume}, {@code refund}, {@code reserve}, …); null for all
- * @param after the cursor: a page's {@code nextCursor}; null for the beginning
+ * @param after the cursor: a page's {@code nextCursor}, or an event's {@code cursor} to resume right
+ *     after it; null for the beginning
  * @param limit at most this many events, 1 to 1000; null for the server's default (100)
  */
 public record EventQuery(String subject, String type, String after, Integer limit) {
@@ -28,7 +30,7 @@ public record EventQuery(String subject, String type, String after, Integer limi
     return new EventQuery(subject, type, after, limit);
   }
 
-  /** This query, from the cursor {@code after} (a page's {@code nextCursor}). */
+  /** This query, after the cursor {@code after} (a page's {@code nextCursor}, or an event's {@code cursor}). */
   public EventQuery after(String after) {
     return new EventQuery(subject, type, after, limit);
   }

@@ -303,12 +303,12 @@ class ClientCallsTest {
     EventPage first = reader.events(EventQuery.ofSubject("audited").withLimit(2));
     assertThat(first.events()).hasSize(2);
     List<Event> all = new ArrayList<>(first.events());
-    String cursor = first.nextCursor();
+    EventPage page = first;
     int pages = 1;
-    while (cursor != null) {
-      EventPage page = reader.eventsAsync(EventQuery.ofSubject("audited").withLimit(2).after(cursor)).get();
+    // A page short of the limit is the last for now.
+    while (page.events().size() == 2) {
+      page = reader.eventsAsync(EventQuery.ofSubject("audited").withLimit(2).after(page.nextCursor())).get();
       all.addAll(page.events());
-      cursor = page.nextCursor();
       pages++;
     }
     assertThat(pages).isGreaterThan(1);

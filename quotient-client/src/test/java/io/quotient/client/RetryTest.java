@@ -9,6 +9,8 @@ import io.quotient.api.ConsumeRequest;
 import io.quotient.api.Decision;
 import io.quotient.api.GrantRequest;
 import io.quotient.api.Plan;
+import io.quotient.api.Refund;
+import io.quotient.api.RefundRequest;
 import io.quotient.api.ReserveDecision;
 import io.quotient.api.ReserveRequest;
 import io.quotient.api.Usage;
@@ -87,11 +89,9 @@ class RetryTest {
       assertThat(decision.allowed()).isTrue();
       assertThat(link.idempotencyKeys()).containsExactly("upload-9", "upload-9", "upload-9");
       assertThat(usage("lost-twice", "tickets").used()).isEqualTo(1);
-      // The decision the retry got is the first one, replayed (keys are scoped to the API key too, so the same key asks).
-      try (QuotientClient again = QuotientClient.builder().url(server.url()).apiKey(server.serviceKey()).build()) {
-        assertThat(again.consume(ConsumeRequest.of("lost-twice", "tickets", 1), "upload-9").eventId())
-            .isEqualTo(decision.eventId());
-      }
+      // The decision the retry got is the first one, replayed (keys are the subject's: another API key replays too).
+      assertThat(direct.consume(ConsumeRequest.of("lost-twice", "tickets", 1), "upload-9").eventId())
+          .isEqualTo(decision.eventId());
     }
   }
 
@@ -121,6 +121,19 @@ class RetryTest {
       assertThat(link.requests()).hasSize(2);
       assertThat(usage("lost-batch", "tickets").used()).isEqualTo(2);
       assertThat(usage("lost-batch", "renders").used()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void a_refund_whose_answer_was_lost_gives_back_once() throws Exception {
+    Decision consumed = direct.consume(ConsumeRequest.of("lost-refund", "tickets", 5), "job-1");
+    try (FaultyLink link = FaultyLink.droppingAnswers(server.port(), 1);
+        QuotientClient client = through(link, server.serviceKey(), Duration.ofSeconds(30))) {
+      Refund refund = client.refund(RefundRequest.ofEvent(consumed.eventId(), 2L));
+
+      assertThat(refund.items()).extracting(Refund.Item::amount).containsExactly(2L);
+      assertThat(link.requests()).containsExactly("POST /v1/refunds", "POST /v1/refunds");
+      assertThat(usage("lost-refund", "tickets").used()).isEqualTo(3);
     }
   }
 

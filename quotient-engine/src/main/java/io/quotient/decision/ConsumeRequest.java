@@ -14,7 +14,8 @@ import java.util.Set;
  * @param subject the subject's id
  * @param items one to {@value #MAX_ITEMS} items, each metric at most once
  * @param idempotencyKey optional; a retry with the same key replays the first decision
- * @param scope the caller the idempotency key belongs to (the credential); never null
+ * @param scope the caller (the credential), recorded as the actor on the event; never null. The
+ *     idempotency key is scoped to the subject, not to this: a retry through another caller replays
  * @param metadata free-form context recorded with the event
  */
 public record ConsumeRequest(

@@ -11,7 +11,13 @@ public enum DenialReason {
   /** An item's metric is not in the subject's plan. */
   METRIC_NOT_IN_PLAN,
   /** The subject does not exist and no default plan is configured. */
-  UNKNOWN_SUBJECT;
+  UNKNOWN_SUBJECT,
+  /**
+   * Granting the request would take one of its counters (used, held, bonus or overage units of a
+   * window) past the largest number Quotient keeps, {@code Long.MAX_VALUE}. Only this request is
+   * refused; nothing else changes, and smaller requests may still fit.
+   */
+  COUNTER_OVERFLOW;
 
   /** The wire name, such as {@code quota_exceeded}. */
   public String wireName() {

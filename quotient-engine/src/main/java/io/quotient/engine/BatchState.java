@@ -14,6 +14,8 @@ import java.util.Map;
 final class BatchState {
   private final Map<CounterKey, Counter> counters = new HashMap<>();
   private final Map<String, Map<String, List<BonusGrant>>> grants = new HashMap<>();
+  /** Burst-rate tokens this state's decisions took, applied to the buckets only if it commits. */
+  final RateLimiter.Tentative rateTokens = new RateLimiter.Tentative();
 
   void putCounter(Counter counter) {
     counters.put(counter.key, counter);
@@ -56,12 +58,17 @@ final class BatchState {
     return all;
   }
 
-  /** Bonus units left for {@code subject}'s {@code metric} at {@code now}. */
+  /**
+   * Bonus units left for {@code subject}'s {@code metric} at {@code now}, at most
+   * {@code Long.MAX_VALUE}: grants may add up to more than a long holds, and no request can take
+   * that many, so the sum saturates instead of failing every request of the subject.
+   */
   long bonusRemaining(String subject, String metric, Instant now) {
     long total = 0;
     for (BonusGrant grant : grants(subject, metric)) {
       if (grant.isActiveAt(now)) {
-        total = Math.addExact(total, grant.remaining());
+        long remaining = grant.remaining();
+        total = total > Long.MAX_VALUE - remaining ? Long.MAX_VALUE : total + remaining;
       }
     }
     return total;

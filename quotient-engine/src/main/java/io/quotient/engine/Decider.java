@@ -75,6 +75,12 @@ final class Decider {
       keys[i] = new CounterKey(request.subject(), item.metric(), windows[i].start().toEpochMilli());
       Counter counter = state.counter(keys[i]);
       long amount = item.amount();
+      if (wouldOverflow(counter, amount)) {
+        // Checked before anything is taken or changed: this request alone is refused.
+        reasons[i] = DenialReason.COUNTER_OVERFLOW;
+        reason = reason == null ? reasons[i] : reason;
+        continue;
+      }
       if (limit.isUnlimited()) {
         fromPlan[i] = amount;
       } else {
@@ -99,7 +105,7 @@ final class Decider {
     }
 
     if (reason == null && claims != null) {
-      int limited = rates.acquire(claims, now, mode != Mode.CHECK);
+      int limited = rates.acquire(claims, now, state.rateTokens, mode != Mode.CHECK);
       if (limited >= 0) {
         reason = DenialReason.RATE_LIMITED;
         reasons[claimed.get(limited)] = reason;
@@ -150,6 +156,27 @@ final class Decider {
               reasons[i]));
     }
     return new Verdict(reason, decisions, windowKeys);
+  }
+
+  /** Takes the burst-rate tokens {@code state}'s decisions took, once its batch has committed. */
+  void commitRateTokens(BatchState state, Instant now) {
+    rates.apply(state.rateTokens, now);
+  }
+
+  /**
+   * True when granting {@code amount} would take the counter past {@code Long.MAX_VALUE}. The
+   * invariant kept is {@code used + held <= Long.MAX_VALUE}: a consume adds to {@code used} (and
+   * its parts {@code from_bonus} and {@code overage}, never more than {@code used}), a hold to
+   * {@code held}, and committing a hold moves units from one to the other; so this one check
+   * covers every sum the decision and the settlements of its holds compute.
+   */
+  static boolean wouldOverflow(Counter counter, long amount) {
+    try {
+      Math.addExact(Math.addExact(counter.used, counter.held), amount);
+      return false;
+    } catch (ArithmeticException e) {
+      return true;
+    }
   }
 
   /**

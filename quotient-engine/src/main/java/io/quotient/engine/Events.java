@@ -4,8 +4,10 @@ import io.quotient.decision.DenialReason;
 import io.quotient.decision.ItemDecision;
 import io.quotient.event.Event;
 import io.quotient.event.EventItem;
+import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.FeedCursor;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -180,7 +182,8 @@ final class Events {
           + " ARRAY(SELECT key FROM json_each_text(e.metadata) ORDER BY key),"
           + " ARRAY(SELECT value FROM json_each_text(e.metadata) ORDER BY key),"
           + " ARRAY(SELECT key FROM json_each_text(e.detail) ORDER BY key),"
-          + " ARRAY(SELECT value FROM json_each_text(e.detail) ORDER BY key)";
+          + " ARRAY(SELECT value FROM json_each_text(e.detail) ORDER BY key),"
+          + " e.tx::text";
 
   static Map<Long, Event> byIds(Connection c, Collection<Long> ids) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events e WHERE e.id = ANY(?) ORDER BY e.id")) {
@@ -189,27 +192,68 @@ final class Events {
     }
   }
 
-  static List<Event> page(Connection c, EventQuery query) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM events e WHERE e.id > ?");
+  /**
+   * The horizon of the feed and the end of the current snapshot, in one statement.
+   *
+   * @param horizon every transaction with a lower id has ended, and no transaction can start with a
+   *     lower id, so the events below it are final. {@code pg_snapshot_xmin} is the oldest
+   *     transaction still running in the whole cluster (any database), so a long transaction
+   *     anywhere holds the feed back until it ends; it never makes the feed skip or repeat.
+   * @param end every transaction that has ended so far has a lower id ({@code pg_snapshot_xmax})
+   */
+  record Horizon(long horizon, long end) {}
+
+  static Horizon horizon(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return new Horizon(Long.parseLong(rs.getString(1)), Long.parseLong(rs.getString(2)));
+    }
+  }
+
+  /** A page of the feed and the horizon it was read below. */
+  record FeedPage(EventPage page, long horizon) {}
+
+  /**
+   * A page of the feed: events after the query's cursor in (tx, id) order, only below the horizon.
+   * The horizon is read first, in its own statement: the page's statement takes a later snapshot,
+   * in which every transaction below that horizon has ended and so shows all its events.
+   */
+  static FeedPage page(Connection c, EventQuery query) throws SQLException {
+    long horizon = horizon(c).horizon();
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(COLUMNS)
+            .append(" FROM events e WHERE (e.tx, e.id) > (?::text::xid8, ?) AND e.tx < ?::text::xid8");
     if (query.subject() != null) {
       sql.append(" AND e.subject = ?");
     }
     if (query.type() != null) {
       sql.append(" AND e.type = ?");
     }
-    sql.append(" ORDER BY e.id LIMIT ?");
+    sql.append(" ORDER BY e.tx, e.id LIMIT ?");
+    List<Event> events;
     try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
       int i = 1;
-      ps.setLong(i++, query.after());
+      ps.setString(i++, Long.toString(query.after().tx()));
+      ps.setLong(i++, query.after().id());
+      ps.setString(i++, Long.toString(horizon));
       if (query.subject() != null) {
         ps.setString(i++, query.subject());
       }
       if (query.type() != null) {
         ps.setString(i++, query.type().wireName());
       }
-      ps.setInt(i, query.limit() + 1);
-      return new ArrayList<>(read(c, ps).values());
+      ps.setInt(i, query.limit());
+      events = new ArrayList<>(read(c, ps).values());
     }
+    // A full page ends at its last event; a shorter one has passed every event below the horizon.
+    FeedCursor next =
+        events.size() == query.limit()
+            ? events.get(events.size() - 1).cursor()
+            : query.after().max(new FeedCursor(horizon, 0));
+    return new FeedPage(new EventPage(events, next), horizon);
   }
 
   private static Map<Long, Event> read(Connection c, PreparedStatement ps) throws SQLException {
@@ -225,6 +269,7 @@ final class Events {
             id,
             new Event(
                 id,
+                new FeedCursor(Long.parseLong(rs.getString(15)), id),
                 Store.instant(rs, 2),
                 EventType.fromWireName(rs.getString(3)),
                 rs.getString(4),

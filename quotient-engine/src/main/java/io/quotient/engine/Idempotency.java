@@ -10,17 +10,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Stored idempotency keys: scoped by caller and subject, each with the fingerprint of its first
- * request and the event that recorded the first decision, written in the same transaction as
- * that decision.
+ * Stored idempotency keys: scoped to the subject (DESIGN §2: not to the credential, so a retry
+ * through another service key or a rotated one replays), each with the fingerprint of its first
+ * request (operation included) and the event that recorded the first decision, written in the same
+ * transaction as that decision.
  */
 final class Idempotency {
   private Idempotency() {}
 
-  /** A key as scoped. */
-  record Ref(String scope, String subject, String key) {
+  /** A key as scoped: to its subject. */
+  record Ref(String subject, String key) {
+    /** The name the key is held under while in flight in this engine (ids never hold NUL). */
     String inFlightName() {
-      return scope + '\u0000' + subject + '\u0000' + key;
+      return subject + '\u0000' + key;
     }
   }
 
@@ -35,24 +37,21 @@ final class Idempotency {
     if (refs.isEmpty()) {
       return found;
     }
-    String[] scopes = new String[refs.size()];
     String[] subjects = new String[refs.size()];
     String[] keys = new String[refs.size()];
     for (int i = 0; i < refs.size(); i++) {
-      scopes[i] = refs.get(i).scope();
       subjects[i] = refs.get(i).subject();
       keys[i] = refs.get(i).key();
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT k.scope, k.subject, k.key, k.fingerprint, k.event_id FROM idempotency_keys k"
-                + " JOIN unnest(?::text[], ?::text[], ?::text[]) AS u(scope, subject, key) USING (scope, subject, key)")) {
-      ps.setArray(1, c.createArrayOf("text", scopes));
-      ps.setArray(2, c.createArrayOf("text", subjects));
-      ps.setArray(3, c.createArrayOf("text", keys));
+            "SELECT k.subject, k.key, k.fingerprint, k.event_id FROM idempotency_keys k"
+                + " JOIN unnest(?::text[], ?::text[]) AS u(subject, key) USING (subject, key)")) {
+      ps.setArray(1, c.createArrayOf("text", subjects));
+      ps.setArray(2, c.createArrayOf("text", keys));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          found.put(new Ref(rs.getString(1), rs.getString(2), rs.getString(3)), new Stored(rs.getString(4), rs.getLong(5)));
+          found.put(new Ref(rs.getString(1), rs.getString(2)), new Stored(rs.getString(3), rs.getLong(4)));
         }
       }
     }
@@ -68,14 +67,12 @@ final class Idempotency {
       return;
     }
     int n = rows.size();
-    String[] scopes = new String[n];
     String[] subjects = new String[n];
     String[] keys = new String[n];
     String[] fingerprints = new String[n];
     Long[] events = new Long[n];
     for (int i = 0; i < n; i++) {
       Row row = rows.get(i);
-      scopes[i] = row.ref().scope();
       subjects[i] = row.ref().subject();
       keys[i] = row.ref().key();
       fingerprints[i] = row.fingerprint();
@@ -83,15 +80,14 @@ final class Idempotency {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO idempotency_keys (scope, subject, key, fingerprint, event_id, created_at)"
-                + " SELECT u.*, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[]) AS u"
+            "INSERT INTO idempotency_keys (subject, key, fingerprint, event_id, created_at)"
+                + " SELECT u.*, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[]) AS u"
                 + " ON CONFLICT DO NOTHING")) {
       Store.setInstant(ps, 1, now);
-      ps.setArray(2, c.createArrayOf("text", scopes));
-      ps.setArray(3, c.createArrayOf("text", subjects));
-      ps.setArray(4, c.createArrayOf("text", keys));
-      ps.setArray(5, c.createArrayOf("text", fingerprints));
-      ps.setArray(6, c.createArrayOf("int8", events));
+      ps.setArray(2, c.createArrayOf("text", subjects));
+      ps.setArray(3, c.createArrayOf("text", keys));
+      ps.setArray(4, c.createArrayOf("text", fingerprints));
+      ps.setArray(5, c.createArrayOf("int8", events));
       if (ps.executeUpdate() != n) {
         throw new Jdbc.Retry("an idempotency key was stored by another engine meanwhile");
       }

@@ -19,9 +19,12 @@ final class Jdbc {
   private static final int ATTEMPTS = 8;
 
   private final DataSource dataSource;
+  private final Runnable committed;
 
-  Jdbc(DataSource dataSource) {
+  /** {@code committed} runs after every commit (it wakes the feed's subscribers); must be cheap. */
+  Jdbc(DataSource dataSource, Runnable committed) {
     this.dataSource = dataSource;
+    this.committed = committed;
   }
 
   /** Work on one connection. */
@@ -41,10 +44,10 @@ final class Jdbc {
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(false);
+        T result;
         try {
-          T result = work.run(connection);
+          result = work.run(connection);
           connection.commit();
-          return result;
         } catch (SQLException | RuntimeException e) {
           rollbackQuietly(connection, e);
           if (attempt < ATTEMPTS && isRetryable(e)) {
@@ -52,6 +55,8 @@ final class Jdbc {
           }
           throw wrap(e);
         }
+        committed.run(); // outside the try: nothing after the commit may roll back or rerun the work
+        return result;
       } catch (SQLException e) {
         throw wrap(e);
       }

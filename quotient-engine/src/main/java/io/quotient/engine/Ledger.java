@@ -1,5 +1,7 @@
 package io.quotient.engine;
 
+import io.quotient.EngineFailureException;
+import io.quotient.QuotientException;
 import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.ConsumeResult;
 import io.quotient.decision.Decision;
@@ -64,6 +66,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Reads never go through here and never wait for it.
  */
 final class Ledger implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Ledger.class);
+
   /** A queued request. */
   private record Pending(
       ConsumeRequest request, Duration ttl, String fingerprint, Idempotency.Ref ref, CompletableFuture<ConsumeResult> future) {}
@@ -111,7 +115,7 @@ final class Ledger implements AutoCloseable {
     Idempotency.Ref ref = null;
     String fingerprint = null;
     if (request.idempotencyKey() != null) {
-      ref = new Idempotency.Ref(request.scope(), request.subject(), request.idempotencyKey());
+      ref = new Idempotency.Ref(request.subject(), request.idempotencyKey());
       fingerprint = Fingerprint.of(request, ttl);
       if (!inFlight.add(ref.inFlightName())) {
         future.complete(new IdempotencyInFlight(request.idempotencyKey()));
@@ -152,41 +156,59 @@ final class Ledger implements AutoCloseable {
       }
       batch.add(first);
       queue.drainTo(batch, maxBatchSize - 1);
-      process(batch);
+      process(batch); // never throws: a failure fails only this batch's requests
       batch.clear();
     }
   }
 
+  /**
+   * Decides and commits one batch, then answers it. Never throws: whatever fails (the database, a
+   * bug, an {@link Error}) fails only this batch's requests with a {@link QuotientException}, and
+   * the writer goes on with the next batch.
+   */
   private void process(List<Pending> batch) {
     long started = System.nanoTime();
     List<ConsumeResult> results;
-    SubjectsRead read = new SubjectsRead();
+    Attempt read = new Attempt();
     try {
       results = jdbc.inTransaction(c -> decide(c, batch, read));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      QuotientException failure = failureOf(e);
       for (Pending pending : batch) {
         forget(pending);
-        pending.future().completeExceptionally(e);
+        pending.future().completeExceptionally(failure);
       }
       return;
-    } catch (Error e) {
-      for (Pending pending : batch) {
-        forget(pending);
-        pending.future().completeExceptionally(e);
-      }
-      throw e;
     }
-    listener.committed(batch.size(), Duration.ofNanos(System.nanoTime() - started));
-    // Only rows of a committed transaction may be cached: a batch that rolled back may have
-    // created subjects that do not exist.
-    for (Store.SubjectRow row : read.rows) {
-      subjectCache.put(row, read.generation);
-    }
+    // Committed: answer first, so that nothing below can keep a caller from its decision.
     for (int i = 0; i < batch.size(); i++) {
       Pending pending = batch.get(i);
       forget(pending);
       pending.future().complete(results.get(i));
     }
+    // Only now take the burst-rate tokens (an attempt that rolled back took none) and cache the
+    // subject rows (a batch that rolled back may have created subjects that do not exist). The
+    // next batch of these subjects runs on this thread, after this.
+    decider.commitRateTokens(read.state, read.now);
+    for (Store.SubjectRow row : read.rows) {
+      subjectCache.put(row, read.generation);
+    }
+    try {
+      listener.committed(batch.size(), Duration.ofNanos(System.nanoTime() - started));
+    } catch (RuntimeException | Error e) {
+      // The batch is committed and answered truthfully; a broken listener (metrics) must neither
+      // undo that nor stop the writer. Reported each time it fails, with its stack.
+      log.error("the onBatchCommitted listener failed; the batch of {} is committed and answered", batch.size(), e);
+    }
+  }
+
+  /** What the callers of a batch that failed are told: a typed error, with the cause. */
+  private static QuotientException failureOf(Throwable e) {
+    if (e instanceof QuotientException quotient) {
+      return quotient;
+    }
+    return new EngineFailureException(
+        "the engine failed deciding this request's batch (" + e + "); nothing of it was applied", e);
   }
 
   private void forget(Pending pending) {
@@ -195,14 +217,21 @@ final class Ledger implements AutoCloseable {
     }
   }
 
-  /** Subject rows a batch read from the database, to cache once it commits. */
-  private static final class SubjectsRead {
+  /**
+   * What a batch's last attempt leaves to apply once it commits, and only then: the subject rows it
+   * read (to cache) and the burst-rate tokens its decisions took. An attempt that rolls back to
+   * run again is replaced by the next one.
+   */
+  private static final class Attempt {
     final List<Store.SubjectRow> rows = new ArrayList<>();
     long generation;
+    BatchState state;
+    Instant now;
   }
 
-  private List<ConsumeResult> decide(Connection c, List<Pending> batch, SubjectsRead read) throws SQLException {
+  private List<ConsumeResult> decide(Connection c, List<Pending> batch, Attempt read) throws SQLException {
     Instant now = clock.instant();
+    read.now = now;
     List<Events.Row> events = new ArrayList<>();
 
     read.rows.clear();
@@ -236,6 +265,7 @@ final class Ledger implements AutoCloseable {
     }
 
     BatchState state = new BatchState();
+    read.state = state;
     Store.loadCounters(c, keys, state, true);
     expireHolds(c, state, now, events);
     List<String> withGrants = new ArrayList<>();
@@ -321,7 +351,7 @@ final class Ledger implements AutoCloseable {
 
   /** The batch's subjects, creating unknown ones on the default plan when there is one. */
   private Map<String, Store.SubjectRow> subjectsOf(
-      Connection c, List<Pending> batch, Instant now, List<Events.Row> events, SubjectsRead fresh) throws SQLException {
+      Connection c, List<Pending> batch, Instant now, List<Events.Row> events, Attempt fresh) throws SQLException {
     Map<String, Store.SubjectRow> subjects = new HashMap<>();
     Set<String> uncached = new HashSet<>();
     for (Pending pending : batch) {

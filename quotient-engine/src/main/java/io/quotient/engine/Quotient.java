@@ -1,5 +1,7 @@
 package io.quotient.engine;
 
+import io.quotient.CallTimeoutException;
+import io.quotient.EngineFailureException;
 import io.quotient.InvalidArgumentException;
 import io.quotient.Names;
 import io.quotient.NotFoundException;
@@ -12,6 +14,7 @@ import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.Feed;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Limit;
@@ -38,8 +41,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -50,8 +53,9 @@ import javax.sql.DataSource;
  *
  * <p>Consumes and reservations go through the batching {@link Ledger}; settling reservations,
  * refunds, grants, resets and plan changes are single transactions that lock the same rows in the
- * same order; reads ({@link #status}, {@link #check}, {@link #events}) take no locks and never wait
- * for writers.
+ * same order; reads ({@link #status}, {@link #check}, {@link #events}, {@link #feed}) take no locks
+ * and never block writers (a page at the head of the feed may wait for transactions already running
+ * to end).
  *
  * <p>Thread-safe; share one instance. Several instances (in one process or many) may use the same
  * database at once: row locks, not process memory, keep them exact (burst rates excepted: each
@@ -59,23 +63,29 @@ import javax.sql.DataSource;
  */
 public final class Quotient implements AutoCloseable {
   private static final int SWEEP_BATCH = 500;
+  private static final long RECENT_WAIT_MILLIS = 1000;
 
   private final Jdbc jdbc;
   private final Clock clock;
   private final String defaultPlan;
   private final Duration idempotencyRetention;
+  private final Duration callTimeout;
   private final PlanCache plans = new PlanCache();
   private final SubjectCache subjectCache;
   private final EventIds ids = new EventIds();
   private final Decider decider = new Decider(new RateLimiter());
   private final Ledger ledger;
+  private final java.util.Set<String> refundsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Feed feed;
   private final ScheduledExecutorService sweeper;
 
   private Quotient(Builder builder) {
-    this.jdbc = new Jdbc(builder.dataSource);
+    this.feed = Feed.over(this::feedPage, builder.feedPollInterval);
+    this.jdbc = new Jdbc(builder.dataSource, feed::wake);
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
     this.idempotencyRetention = builder.idempotencyRetention;
+    this.callTimeout = builder.callTimeout;
     this.subjectCache = new SubjectCache(builder.dataSource);
     this.ledger =
         new Ledger(
@@ -100,26 +110,40 @@ public final class Quotient implements AutoCloseable {
     return new Builder(dataSource);
   }
 
-  /** Consumes every item or none. Waits for the durable commit. */
+  /**
+   * Consumes every item or none. Waits for the durable commit, at most the
+   * {@linkplain Builder#callTimeout call timeout}.
+   *
+   * @throws io.quotient.CallTimeoutException when no answer came in time: the outcome is unknown;
+   *     retry with the same idempotency key
+   * @throws io.quotient.StorageException when the database failed the request's batch (nothing
+   *     of it was applied)
+   * @throws io.quotient.EngineFailureException when the engine failed the request's batch for any
+   *     other reason (nothing of it was applied)
+   */
   public ConsumeResult consume(ConsumeRequest request) {
-    return join(consumeAsync(request));
+    return join(consumeAsync(request), deadline());
   }
 
-  /** Like {@link #consume}, completing once the decision is committed. */
+  /**
+   * Like {@link #consume}, completing once the decision is committed (or exceptionally with the
+   * batch's failure). Not bounded by the call timeout: bound it with {@code orTimeout} if needed.
+   */
   public CompletableFuture<ConsumeResult> consumeAsync(ConsumeRequest request) {
     Objects.requireNonNull(request, "request");
     return ledger.submit(request, null);
   }
 
-  /** Decides each request on its own (in order), sharing commits. */
+  /** Decides each request on its own (in order), sharing commits; waits at most the call timeout in all. */
   public List<ConsumeResult> consumeAll(List<ConsumeRequest> requests) {
+    long deadline = deadline();
     List<CompletableFuture<ConsumeResult>> futures = new ArrayList<>(requests.size());
     for (ConsumeRequest request : requests) {
       futures.add(consumeAsync(request));
     }
     List<ConsumeResult> results = new ArrayList<>(futures.size());
     for (CompletableFuture<ConsumeResult> future : futures) {
-      results.add(join(future));
+      results.add(join(future, deadline));
     }
     return results;
   }
@@ -142,10 +166,10 @@ public final class Quotient implements AutoCloseable {
         });
   }
 
-  /** Holds units until committed, released or expired. */
+  /** Holds units until committed, released or expired. Waits at most the call timeout, like {@link #consume}. */
   public ConsumeResult reserve(ReserveRequest request) {
     Objects.requireNonNull(request, "request");
-    return join(ledger.submit(request.consume(), request.ttl()));
+    return join(ledger.submit(request.consume(), request.ttl()), deadline());
   }
 
   /**
@@ -243,10 +267,29 @@ public final class Quotient implements AutoCloseable {
     return amounts;
   }
 
-  /** Gives back all or part of an earlier granted consume. */
+  /**
+   * Gives back all or part of an earlier granted consume. With a {@linkplain
+   * RefundRequest#requestKey() key of its own}, a retry replays the first refund
+   * ({@link RefundResult.Refunded#replayed()}), one with other parameters is
+   * {@link RefundResult.KeyMismatch}, and one while the first is still running in this engine is
+   * {@link RefundResult.KeyInFlight}.
+   */
   public RefundResult refund(RefundRequest request) {
     Objects.requireNonNull(request, "request");
-    return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
+    if (request.requestKey() == null) {
+      return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
+    }
+    // The subject is known only once the consume is read; the same parameters name the same
+    // consume, so retries of one refund meet here. Other engines meet in the database.
+    String inFlight = Refunds.fingerprint(request) + '\u0000' + request.requestKey();
+    if (!refundsInFlight.add(inFlight)) {
+      return new RefundResult.KeyInFlight(request.requestKey());
+    }
+    try {
+      return jdbc.inTransaction(c -> Refunds.refund(c, request, clock.instant(), ids));
+    } finally {
+      refundsInFlight.remove(inFlight);
+    }
   }
 
   /** The subject's plan and usage per metric now. Unknown subjects show the default plan, empty. */
@@ -437,18 +480,52 @@ public final class Quotient implements AutoCloseable {
         });
   }
 
-  /** A page of the audit trail. */
+  /**
+   * A page of the feed: committed events after {@code query.after()} in feed order, filtered by
+   * subject and type. Follow it by asking again with {@link EventPage#nextCursor()}: every committed
+   * event comes exactly once, in an order that never changes, whatever the number of writers and
+   * engine instances.
+   *
+   * <p>An event is served once every transaction that began before its own has ended. So that a
+   * caller sees what it has just written, a page that reaches the head of the feed waits (up to
+   * {@value #RECENT_WAIT_MILLIS} ms, normally the length of one batch) for the transactions running
+   * when the call began; past that it answers with what is final, and the rest comes on a later page.
+   */
   public EventPage events(EventQuery query) {
     Objects.requireNonNull(query, "query");
-    return jdbc.read(
-        c -> {
-          List<io.quotient.event.Event> page = Events.page(c, query);
-          if (page.size() > query.limit()) {
-            List<io.quotient.event.Event> events = page.subList(0, query.limit());
-            return new EventPage(events, events.get(events.size() - 1).id());
-          }
-          return new EventPage(page, null);
-        });
+    long began = jdbc.read(Events::horizon).end();
+    Events.FeedPage read = jdbc.read(c -> Events.page(c, query));
+    if (read.page().events().size() == query.limit() || read.horizon() >= began) {
+      return read.page();
+    }
+    // At the head, below transactions that were running when the call began: wait for them by
+    // polling the horizon alone (a cheap statement, no connection held in between), then read again.
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECENT_WAIT_MILLIS);
+    while (jdbc.read(Events::horizon).horizon() < began && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return jdbc.read(c -> Events.page(c, query)).page();
+  }
+
+  /** A page for a subscription, which polls and is woken by commits: it never waits inside a read. */
+  private EventPage feedPage(EventQuery query) {
+    return jdbc.read(c -> Events.page(c, query)).page();
+  }
+
+  /**
+   * The feed after {@code from.after()}, filtered by {@code from}'s subject and type, as a
+   * publisher with backpressure: each subscriber gets every matching committed event in feed order,
+   * no more than it requested, on a thread of the feed's own, within milliseconds of the commit
+   * (this engine's commits wake it; other instances' are found by polling). Resume from the last
+   * event's {@link io.quotient.event.Event#cursor()}. Closing the engine completes it.
+   */
+  public Flow.Publisher<io.quotient.event.Event> feed(EventQuery from) {
+    return feed.publisher(from);
   }
 
   /** Deletes idempotency keys older than the retention window; returns how many. */
@@ -507,8 +584,9 @@ public final class Quotient implements AutoCloseable {
   }
 
   /**
-   * True while this engine listens for changes other engines make to subjects and plans (and so
-   * may keep subject rows in memory); when false it reads them from the database every time.
+   * True while this engine hears the changes other engines make to subjects and plans (its
+   * listening connection is up and a keep-alive round trip proved it alive in the last seconds),
+   * and so may keep subject rows in memory; when false it reads them from the database every time.
    */
   public boolean listening() {
     return subjectCache.isListening();
@@ -519,6 +597,7 @@ public final class Quotient implements AutoCloseable {
   public void close() {
     sweeper.shutdownNow();
     ledger.close();
+    feed.close();
     subjectCache.close();
   }
 
@@ -575,21 +654,35 @@ public final class Quotient implements AutoCloseable {
     return state;
   }
 
-  private static <T> T join(CompletableFuture<T> future) {
+  /** Waits for {@code future} until {@code deadline} (a {@link System#nanoTime()} value). */
+  private <T> T join(CompletableFuture<T> future, long deadline) {
     try {
-      return future.join();
-    } catch (CompletionException e) {
+      return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new CallTimeoutException(callTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CallTimeoutException(Duration.ofNanos(callTimeout.toNanos() - Math.max(0, deadline - System.nanoTime())));
+    } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
       if (e.getCause() instanceof Error error) {
         throw error;
       }
-      throw e;
+      throw new EngineFailureException("the engine failed: " + e.getCause(), e.getCause());
     }
   }
 
-  /** Told about each batch the write path commits; must be fast and must not throw. */
+  private long deadline() {
+    return System.nanoTime() + callTimeout.toNanos();
+  }
+
+  /**
+   * Told about each batch the write path commits, after its requests are answered; must be fast.
+   * If it throws, the failure is logged (with its stack) and the writer goes on: the batch is
+   * committed, and its callers have their decisions.
+   */
   @FunctionalInterface
   public interface BatchListener {
     /**
@@ -611,6 +704,8 @@ public final class Quotient implements AutoCloseable {
     private int writers = 2;
     private Duration sweepInterval = Duration.ofSeconds(1);
     private BatchListener listener = (size, elapsed) -> {};
+    private Duration callTimeout = Duration.ofSeconds(30);
+    private Duration feedPollInterval = Duration.ofMillis(50);
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -659,9 +754,33 @@ public final class Quotient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long {@code consume}, {@code consumeAll} and {@code reserve} wait for their answer before
+     * they throw {@link io.quotient.CallTimeoutException} (the outcome is then unknown; retry with
+     * the same idempotency key). Default 30 seconds: far above a batch's commit, short enough that
+     * a caller stuck behind a lock or a stalled database gets an answer.
+     */
+    public Builder callTimeout(Duration value) {
+      InvalidArgumentException.require(
+          value != null && !value.isNegative() && !value.isZero(), "callTimeout", "must be positive");
+      this.callTimeout = value;
+      return this;
+    }
+
     /** Told about every committed batch, on the writer's thread (for metrics). */
     public Builder onBatchCommitted(BatchListener value) {
       this.listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * How often a caught-up feed subscription looks for events other engine instances committed
+     * (this engine's own commits wake it at once). Default 50 ms.
+     */
+    public Builder feedPollInterval(Duration value) {
+      InvalidArgumentException.require(
+          value != null && !value.isNegative() && !value.isZero(), "feedPollInterval", "must be positive");
+      this.feedPollInterval = value;
       return this;
     }
 

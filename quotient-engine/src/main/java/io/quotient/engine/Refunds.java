@@ -24,9 +24,22 @@ import java.util.TreeSet;
  * then bonus, then plan allowance: earlier refunds took the first units of that line, a new one
  * takes the next. Overage refunded is not billed; bonus refunded returns to the subject's unexpired
  * grants (latest expiry first); plan units free the allowance of the consume's own window.
+ *
+ * <p>A refund with a key of its own stores it (subject × key, fingerprint of the operation and its
+ * parameters, the refund's event) in its transaction, looked up after the consume's counters are
+ * locked: a retry replays the refund, one with other parameters is a mismatch. A refusal (not
+ * refundable) stores nothing: nothing changed, and a retry is decided again.
  */
 final class Refunds {
   private Refunds() {}
+
+  /**
+   * The fingerprint a refund's own key is stored with: the operation and its parameters, so that a
+   * retry naming the same consume the same way, with the same amount, replays.
+   */
+  static String fingerprint(RefundRequest request) {
+    return Fingerprint.ofRefund(request.eventId(), request.idempotencyKey(), request.amount());
+  }
 
   static RefundResult refund(Connection c, RefundRequest request, Instant now, EventIds ids) throws SQLException {
     long consumeId = target(c, request);
@@ -34,8 +47,11 @@ final class Refunds {
     if (consume == null || consume.type() != EventType.CONSUME) {
       throw new NotFoundException("consume event", Long.toString(consumeId));
     }
+    Idempotency.Ref ref = request.requestKey() == null ? null : new Idempotency.Ref(consume.subject(), request.requestKey());
+    String fingerprint = ref == null ? null : fingerprint(request);
     if (!Boolean.TRUE.equals(consume.allowed())) {
-      return new RefundResult.NotRefundable(consumeId, 0);
+      RefundResult first = ref == null ? null : firstAnswer(c, ref, fingerprint);
+      return first != null ? first : new RefundResult.NotRefundable(consumeId, 0);
     }
     List<ItemDecision> items = Events.items(c, List.of(consumeId)).getOrDefault(consumeId, List.of());
     if (request.amount() != null && items.size() != 1) {
@@ -49,6 +65,13 @@ final class Refunds {
     BatchState state = new BatchState();
     // Locking the consume's counters first serialises refunds of the same consume.
     Store.loadCounters(c, keys, state, true);
+    if (ref != null) {
+      // After the locks: a refund with this key that held them has committed by now.
+      RefundResult first = firstAnswer(c, ref, fingerprint);
+      if (first != null) {
+        return first;
+      }
+    }
     Map<String, Long> refunded = refundedSoFar(c, consumeId);
 
     long totalRefundable = 0;
@@ -97,14 +120,40 @@ final class Refunds {
             new Events.Row(
                 eventId, now, EventType.REFUND, consume.subject(), null, null, request.scope(), null, consumeId, null,
                 Events.items(eventItems), null, null)));
-    return new RefundResult.Refunded(eventId, consumeId, consume.subject(), result);
+    if (ref != null) {
+      // Another engine storing the same key meanwhile (for another consume) makes this rerun
+      // (Jdbc.Retry), and the rerun answers with the mismatch.
+      Idempotency.insert(c, List.of(new Idempotency.Row(ref, fingerprint, eventId)), now);
+    }
+    return new RefundResult.Refunded(eventId, consumeId, consume.subject(), result, false);
+  }
+
+  /** The stored answer to a refund with this key, a mismatch, or null when the key is new. */
+  private static RefundResult firstAnswer(Connection c, Idempotency.Ref ref, String fingerprint) throws SQLException {
+    Idempotency.Stored stored = Idempotency.find(c, List.of(ref)).get(ref);
+    if (stored == null) {
+      return null;
+    }
+    if (!stored.fingerprint().equals(fingerprint)) {
+      return new RefundResult.KeyMismatch(ref.key());
+    }
+    long refundId = stored.eventId();
+    Event refund = Events.byIds(c, List.of(refundId)).get(refundId);
+    if (refund == null || refund.type() != EventType.REFUND) {
+      throw new IllegalStateException("refund key '" + ref.key() + "' points at event " + refundId + ", not a refund");
+    }
+    List<RefundResult.RefundedItem> items = new ArrayList<>();
+    for (ItemDecision item : Events.items(c, List.of(refundId)).getOrDefault(refundId, List.of())) {
+      items.add(new RefundResult.RefundedItem(item.metric(), item.amount(), item.used()));
+    }
+    return new RefundResult.Refunded(refundId, refund.relatedEventId(), refund.subject(), items, true);
   }
 
   private static long target(Connection c, RefundRequest request) throws SQLException {
     if (request.eventId() != null) {
       return request.eventId();
     }
-    Idempotency.Ref ref = new Idempotency.Ref(request.scope(), request.subject(), request.idempotencyKey());
+    Idempotency.Ref ref = new Idempotency.Ref(request.subject(), request.idempotencyKey());
     Idempotency.Stored stored = Idempotency.find(c, List.of(ref)).get(ref);
     if (stored == null) {
       throw new NotFoundException("idempotency key", request.idempotencyKey());

@@ -1,5 +1,6 @@
 package io.quotient.event;
 
+import io.quotient.feed.FeedCursor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,8 @@ import java.util.Map;
 /**
  * One entry of the audit trail.
  *
- * @param id increasing id; the cursor for paging
+ * @param id the event's id: unique, but not in commit order (ids come in blocks per engine)
+ * @param cursor the event's position in the feed: resume after it to see what follows
  * @param at when it happened (the engine's clock)
  * @param type what happened
  * @param subject the subject, null for plan changes
@@ -23,6 +25,7 @@ import java.util.Map;
  */
 public record Event(
     long id,
+    FeedCursor cursor,
     Instant at,
     EventType type,
     String subject,
@@ -39,7 +42,7 @@ public record Event(
   /** The same event with other items. */
   public Event withItems(List<EventItem> value) {
     return new Event(
-        id, at, type, subject, allowed, reason, scope, idempotencyKey, relatedEventId, reservationId, value, metadata,
+        id, cursor, at, type, subject, allowed, reason, scope, idempotencyKey, relatedEventId, reservationId, value, metadata,
         detail);
   }
 }

@@ -18,6 +18,7 @@ import io.quotient.event.Event;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.FeedCursor;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Enforcement;
 import io.quotient.plan.Limit;
@@ -66,7 +67,7 @@ class QuotientTest {
   }
 
   private static List<Event> eventsOf(String subject) {
-    return q.events(new EventQuery(subject, null, 0, 1000)).events();
+    return q.events(new EventQuery(subject, null, FeedCursor.beginning(), 1000)).events();
   }
 
   // ---- consume, limits, windows -------------------------------------------------------------
@@ -416,8 +417,9 @@ class QuotientTest {
     assertThat(retry.items()).isEqualTo(first.items());
     assertThat(status(user, "ai").used()).isEqualTo(2);
     Decision otherScope = (Decision) fx.consume(request.withScope("other-service"));
-    assertThat(otherScope.replayed()).as("keys are scoped to the caller").isFalse();
-    assertThat(status(user, "ai").used()).isEqualTo(4);
+    assertThat(otherScope.replayed()).as("keys are scoped to the subject, not the caller").isTrue();
+    assertThat(otherScope.eventId()).isEqualTo(first.eventId());
+    assertThat(status(user, "ai").used()).isEqualTo(2);
   }
 
   @Test
@@ -527,8 +529,10 @@ class QuotientTest {
     assertThat(refunded).isInstanceOf(RefundResult.Refunded.class);
     assertThat(status(user, "ai").bonusRemaining()).isEqualTo(5);
     assertThat(status(user, "ai").used()).isZero();
-    assertThatThrownBy(() -> q.refund(RefundRequest.ofIdempotencyKey(user, "gen-1")))
-        .as("another caller's key is not found").isInstanceOf(NotFoundException.class);
+    assertThat(q.refund(RefundRequest.ofIdempotencyKey(user, "gen-1")))
+        .as("another caller names the same consume by its key").isInstanceOf(RefundResult.NotRefundable.class);
+    assertThatThrownBy(() -> q.refund(RefundRequest.ofIdempotencyKey(user, "gen-2")))
+        .as("an unknown key is not found").isInstanceOf(NotFoundException.class);
     assertThat(eventsOf(user).stream().filter(e -> e.type() == EventType.REFUND).findFirst().orElseThrow().relatedEventId())
         .isNotNull();
   }
@@ -631,16 +635,19 @@ class QuotientTest {
       fx.consume(user, "ai", 1);
     }
     List<Long> seen = new ArrayList<>();
-    long after = 0;
+    FeedCursor after = FeedCursor.beginning();
     while (true) {
       EventPage page = q.events(new EventQuery(user, EventType.CONSUME, after, 3));
       page.events().forEach(e -> seen.add(e.id()));
-      if (page.nextCursor() == null) {
+      assertThat(page.nextCursor()).isGreaterThanOrEqualTo(after);
+      after = page.nextCursor();
+      if (page.events().size() < 3) {
         break;
       }
-      after = page.nextCursor();
     }
+    // One engine's consumes, one at a time: feed order is id order here.
     assertThat(seen).hasSize(7).isSorted().doesNotHaveDuplicates();
+    assertThat(q.events(new EventQuery(user, EventType.CONSUME, after, 3)).events()).isEmpty();
   }
 
   // ---- bad arguments --------------------------------------------------------------------------
@@ -657,14 +664,14 @@ class QuotientTest {
     assertField(() -> new Plan("Bad Name", Map.of()), "name");
     assertField(() -> new io.quotient.plan.Limit(-1L, Period.MONTH, null, null, null), "limit");
 
-    long before = q.events(new EventQuery(null, null, 0, 1000)).events().size();
+    long before = q.events(new EventQuery(null, null, FeedCursor.beginning(), 1000)).events().size();
     String ghost = fx.unique("ghost");
     assertThatThrownBy(() -> q.putSubject(new Subject(ghost, "no-such-plan", Instant.EPOCH, Map.of())))
         .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.kind()).isEqualTo("plan"));
     assertThat(q.subject(ghost)).isEmpty();
     assertThatThrownBy(() -> q.grant(new GrantRequest(ghost, "ai", 1, null, null))).isInstanceOf(NotFoundException.class);
     assertThat(q.grants(ghost)).isEmpty();
-    assertThat(q.events(new EventQuery(null, null, 0, 1000)).events().size()).isEqualTo(before);
+    assertThat(q.events(new EventQuery(null, null, FeedCursor.beginning(), 1000)).events().size()).isEqualTo(before);
   }
 
   private static void assertField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {

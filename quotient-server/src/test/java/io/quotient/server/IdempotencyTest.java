@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The Idempotency-Key header: replay, 422 for other parameters, 409 while undecided, scoped per key. */
+/** The Idempotency-Key header: replay, 422 for other parameters, 409 while undecided, scoped to the subject. */
 class IdempotencyTest {
   static TestServer server;
   static String service;
@@ -78,13 +78,24 @@ class IdempotencyTest {
     assertThat(used("i3", "ai_generations")).isEqualTo(1);
   }
 
+  /** DESIGN §2: a key is scoped to the subject, so a retry through another service key replays. */
   @Test
-  void keys_are_scoped_to_the_credential() {
+  void keys_are_scoped_to_the_subject_so_a_retry_through_another_service_key_replays() {
     String body = "{\"subject\":\"i4\",\"metric\":\"ai_generations\",\"amount\":1}";
-    consume(service, "op-4", body);
-    TestServer.Response otherCaller = consume(server.createKey("service"), "op-4", body);
-    assertThat(otherCaller.headers().firstValue("Idempotent-Replayed")).isEmpty();
-    assertThat(used("i4", "ai_generations")).isEqualTo(2);
+    TestServer.Response first = consume(service, "op-4", body);
+    String otherService = server.createKey("service");
+    TestServer.Response otherCaller = consume(otherService, "op-4", body);
+    assertThat(otherCaller.status()).isEqualTo(200);
+    assertThat(otherCaller.headers().firstValue("Idempotent-Replayed")).contains("true");
+    assertThat(otherCaller.json().get("eventId")).isEqualTo(first.json().get("eventId"));
+    assertThat(used("i4", "ai_generations")).isEqualTo(1);
+    // Other parameters through the other key are still the same key's misuse.
+    TestServer.Response changed = consume(otherService, "op-4", body.replace("\"amount\":1", "\"amount\":2"));
+    assertThat(changed.status()).isEqualTo(422);
+    // The same key for another subject is another key.
+    TestServer.Response otherSubject = consume(otherService, "op-4", body.replace("i4", "i4b"));
+    assertThat(otherSubject.headers().firstValue("Idempotent-Replayed")).isEmpty();
+    assertThat(used("i4b", "ai_generations")).isEqualTo(1);
   }
 
   /**

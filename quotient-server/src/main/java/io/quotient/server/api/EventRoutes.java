@@ -11,6 +11,7 @@ import io.quotient.engine.Quotient;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
+import io.quotient.feed.FeedCursor;
 import io.quotient.server.auth.Access;
 import io.quotient.server.problem.ProblemException;
 import java.util.Arrays;
@@ -46,10 +47,10 @@ final class EventRoutes {
             + Arrays.stream(EventType.values()).map(EventType::wireName).toList() + ", was '" + typeName + "'");
       }
     }
-    long after = queryNumber(ctx, "after", 0, Long.MAX_VALUE, 0);
     int limit = (int) queryNumber(ctx, "limit", 1, EventQuery.MAX_LIMIT, 100);
     EventType t = type;
-    EventQuery query = Body.within("", () -> new EventQuery(subject, t, after, limit));
+    EventQuery query =
+        Body.within("", () -> new EventQuery(subject, t, FeedCursor.parse(ctx.queryParam("after")), limit));
     EventPage page = engine.events(query);
     json(ctx, 200, Wire.eventPage(page));
   }

@@ -5,7 +5,10 @@ import static io.quotient.server.api.Exchange.scope;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.quotient.api.Headers;
 import io.quotient.api.ProblemType;
+import io.quotient.decision.IdempotencyInFlight;
+import io.quotient.decision.IdempotencyMismatch;
 import io.quotient.engine.Quotient;
 import io.quotient.refund.RefundRequest;
 import io.quotient.refund.RefundResult;
@@ -40,13 +43,22 @@ final class RefundRoutes {
       throw ProblemException.invalid("eventId", "cannot be given with subject and idempotencyKey; give one or the other");
     }
     Long amount = body.optAmount("amount");
-    RefundRequest request = Body.within("", () -> new RefundRequest(eventId, scope(ctx), subject, key, amount));
+    String requestKey = Exchange.idempotencyKey(ctx);
+    RefundRequest request =
+        Body.within("", () -> new RefundRequest(eventId, scope(ctx), subject, key, amount, requestKey));
     switch (engine.refund(request)) {
-      case RefundResult.Refunded r -> json(ctx, 200, Wire.refund(r));
+      case RefundResult.Refunded r -> {
+        Exchange.replayed(ctx, r.replayed());
+        json(ctx, 200, Wire.refund(r));
+      }
       case RefundResult.NotRefundable n -> throw new ProblemException(ProblemType.NOT_REFUNDABLE,
           "consume " + n.consumeEventId() + " has " + n.refundable() + " units left to refund",
           amount == null ? "eventId" : "amount",
           Map.of("consumeEventId", Long.toString(n.consumeEventId()), "refundable", n.refundable()));
+      case RefundResult.KeyMismatch m ->
+          throw Outcomes.mismatch(new IdempotencyMismatch(m.requestKey()), Headers.IDEMPOTENCY_KEY);
+      case RefundResult.KeyInFlight f ->
+          throw Outcomes.inFlight(new IdempotencyInFlight(f.requestKey()), Headers.IDEMPOTENCY_KEY);
     }
   }
 

@@ -111,13 +111,12 @@ final class Wire {
   }
 
   static EventPage eventPage(io.quotient.event.EventPage page) {
-    return new EventPage(page.events().stream().map(Wire::event).toList(),
-        page.nextCursor() == null ? null : Long.toString(page.nextCursor()));
+    return new EventPage(page.events().stream().map(Wire::event).toList(), page.nextCursor().toString());
   }
 
   static Event event(io.quotient.event.Event e) {
     return new Event(
-        id(e.id()), e.at(), e.type().wireName(), e.subject(), e.allowed(), e.reason(), e.scope(), e.idempotencyKey(),
+        id(e.id()), e.cursor().toString(), e.at(), e.type().wireName(), e.subject(), e.allowed(), e.reason(), e.scope(), e.idempotencyKey(),
         e.relatedEventId() == null ? null : id(e.relatedEventId()), e.reservationId(),
         e.items() == null ? List.of() : e.items().stream().map(Wire::eventItem).toList(),
         e.metadata() == null ? Map.of() : e.metadata(),

@@ -4,6 +4,7 @@ import io.quotient.InvalidArgumentException;
 import io.quotient.NotFoundException;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.api.ProblemType;
+import io.quotient.storage.ChangeListener;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,18 +29,19 @@ import javax.sql.DataSource;
  * (not a slow one) is enough because the keys are random, not chosen by people.
  *
  * <p>Looked-up keys are cached only while this instance listens for revocations
- * ({@link #listenForRevocations()}): a revocation sends {@code NOTIFY} in its own transaction, and
- * every instance drops its cache when the notification arrives (this one at once, others within
- * the notification's delivery, milliseconds). Whenever the listening connection is down nothing is
- * cached and every request looks its key up again, so a revoked key is never served from a cache
- * that cannot hear about it. Thread-safe.
+ * ({@link #listenForRevocations()}, a {@link ChangeListener}): a revocation sends {@code NOTIFY} in
+ * its own transaction, and every instance drops its cache when the notification arrives (this one
+ * at once, others within the notification's delivery, milliseconds). Whenever the listener is not
+ * known alive (its connection is down, or no keep-alive round trip has proved it alive within the
+ * last few seconds, as when it is half-open) nothing is cached and every request looks its key up
+ * again, so a revoked key is never served for long from a cache that cannot hear about it.
+ * Thread-safe.
  */
 public final class ApiKeys implements AutoCloseable {
   /** The channel revocations are announced on. */
   static final String CHANNEL = "quotient_api_keys";
 
   private static final int MAX_CACHED = 10_000;
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiKeys.class);
   /** The prefix every key starts with, so that leaked keys are recognisable. */
   public static final String KEY_PREFIX = "qk_";
 
@@ -49,9 +51,7 @@ public final class ApiKeys implements AutoCloseable {
   private final Clock clock;
   private final java.util.concurrent.ConcurrentHashMap<String, KeyInfo> cache = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-  private volatile boolean listening;
-  private volatile boolean closed;
-  private Thread listener;
+  private volatile ChangeListener listener;
 
   public ApiKeys(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
@@ -64,39 +64,17 @@ public final class ApiKeys implements AutoCloseable {
    */
   public synchronized void listenForRevocations() {
     if (listener == null) {
-      listener = Thread.ofPlatform().name("quotient-key-revocations").daemon(true).start(this::listen);
-    }
-  }
+      listener = ChangeListener.start(dataSource, CHANNEL, new ChangeListener.Handler() {
+        @Override
+        public void changed(String payload) {
+          invalidate();
+        }
 
-  private void listen() {
-    while (!closed) {
-      try (Connection connection = dataSource.getConnection();
-          java.sql.Statement statement = connection.createStatement()) {
-        statement.execute("LISTEN " + CHANNEL);
-        org.postgresql.PGConnection postgres = connection.unwrap(org.postgresql.PGConnection.class);
-        invalidate();
-        listening = true;
-        while (!closed) {
-          org.postgresql.PGNotification[] notifications = postgres.getNotifications(500);
-          if (notifications != null && notifications.length > 0) {
-            invalidate();
-          }
+        @Override
+        public void reset() {
+          invalidate();
         }
-      } catch (SQLException | RuntimeException e) {
-        if (!closed) {
-          log.warn("lost the revocation listener; looking every key up until it is back", e);
-        }
-      } finally {
-        listening = false;
-        invalidate();
-      }
-      if (!closed) {
-        try {
-          Thread.sleep(1000); // back off before reconnecting; uncached lookups meanwhile
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
+      });
     }
   }
 
@@ -105,25 +83,21 @@ public final class ApiKeys implements AutoCloseable {
     cache.clear();
   }
 
-  /** True while looked-up keys are cached (the revocation listener is connected). */
+  /** True while looked-up keys are cached: the revocation listener is connected and proven alive. */
   boolean isCaching() {
-    return listening;
+    ChangeListener current = listener;
+    return current != null && current.isTrusted();
   }
 
   /** Stops the revocation listener. */
   @Override
   public void close() {
-    closed = true;
-    Thread thread;
+    ChangeListener current;
     synchronized (this) {
-      thread = listener;
+      current = listener;
     }
-    if (thread != null) {
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (current != null) {
+      current.close();
     }
   }
 
@@ -179,19 +153,19 @@ public final class ApiKeys implements AutoCloseable {
   Optional<KeyInfo> find(String secret) {
     byte[] hash = hash(secret);
     String cacheKey = java.util.HexFormat.of().formatHex(hash);
-    KeyInfo cached = listening ? cache.get(cacheKey) : null;
+    KeyInfo cached = isCaching() ? cache.get(cacheKey) : null;
     if (cached != null) {
       return Optional.of(cached);
     }
     long seen = generation.get();
     Optional<KeyInfo> found = lookUp(hash);
-    if (found.isPresent() && listening && generation.get() == seen) {
+    if (found.isPresent() && isCaching() && generation.get() == seen) {
       if (cache.size() >= MAX_CACHED) {
         cache.clear();
       }
       cache.put(cacheKey, found.get());
       // A revocation that landed meanwhile must not leave this (possibly stale) entry behind.
-      if (generation.get() != seen || !listening) {
+      if (generation.get() != seen || !isCaching()) {
         cache.remove(cacheKey);
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.quotient.CallTimeoutException;
 import io.quotient.InvalidArgumentException;
 import io.quotient.NotFoundException;
 import io.quotient.StorageException;
@@ -54,6 +55,11 @@ public final class ProblemMapper {
       case StorageException s -> {
         log.warn("storage failed on {} {}: {}", ctx.method(), ctx.path(), s.getMessage(), s);
         yield Problem.of(ProblemType.STORAGE_UNAVAILABLE, STORAGE_DETAIL, null);
+      }
+      case CallTimeoutException t -> {
+        log.warn("no answer in time on {} {}: {}", ctx.method(), ctx.path(), t.getMessage());
+        yield Problem.of(ProblemType.STORAGE_UNAVAILABLE,
+            "no answer within " + t.waited().toMillis() + " ms; the outcome is unknown: retry with the same Idempotency-Key", null);
       }
       case JsonProcessingException j -> Problem.of(ProblemType.MALFORMED_JSON, "the body is not valid JSON", null);
       case HttpResponseException h -> fromHttpStatus(h);
