@@ -69,8 +69,9 @@ import java.util.concurrent.ExecutionException;
  * {@link CompletableFuture}; the blocking form is the other one awaited. Answers are the records
  * of {@code io.quotient.api}. A denial is an answer ({@code allowed == false}); a call that gets no
  * answer throws (or completes its future with) a {@link QuotientException}: unreachable, timeout, a
- * problem with its type and field, or an answer that is not Quotient's. Bad arguments (null, blank
- * ids) fail at once with {@link NullPointerException} or {@link IllegalArgumentException}.
+ * problem with its type and field, or an answer that is not Quotient's. A null request, or a null
+ * or blank id in a path, fails at once ({@link NullPointerException}, {@link IllegalArgumentException});
+ * the server checks everything else and answers a problem naming the field.
  *
  * <p><b>Retries and idempotency.</b> Every mutating call carries an {@code Idempotency-Key}: the
  * caller's, or one generated for the call, and every retry of the call sends the same key, so a

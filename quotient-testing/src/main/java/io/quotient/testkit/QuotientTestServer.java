@@ -201,33 +201,34 @@ public final class QuotientTestServer implements AutoCloseable {
       String adminKey = "qk_testkit_" + UUID.randomUUID().toString().replace("-", "");
       Path plansToInstall = plansToInstall();
       ScratchDatabase database = databaseUrl == null ? ScratchDatabase.embedded() : ScratchDatabase.external(databaseUrl);
-      QuotientServer server;
+      QuotientServer server = null;
+      boolean started = false;
+      // Whatever fails (an Error included), nothing is left behind: no server, no database, no data.
       try {
         ServerConfig d = ServerConfig.defaults();
         ServerConfig config = new ServerConfig("127.0.0.1", 0, d.dataDir(), null, null, plansToInstall, adminKey,
             defaultPlan, d.poolSize(), d.maxBodyBytes(), d.maxBatchRequests(), d.corsOrigins());
         // The server closes the database itself when it fails to start.
         server = QuotientServer.start(config, database.database(), clock);
-      } catch (RuntimeException e) {
-        database.discard();
-        throw e;
+        URI url = URI.create("http://127.0.0.1:" + server.port());
+        String serviceKey = createKey(url, adminKey, "service");
+        String readKey = createKey(url, adminKey, "read");
+        QuotientTestServer running = new QuotientTestServer(server, database, url, adminKey, serviceKey, readKey);
+        started = true;
+        return running;
       } finally {
         if (plansToInstall != null && plansToInstall != plansFile) {
           deleteQuietly(plansToInstall);
         }
-      }
-      URI url = URI.create("http://127.0.0.1:" + server.port());
-      try {
-        String serviceKey = createKey(url, adminKey, "service");
-        String readKey = createKey(url, adminKey, "read");
-        return new QuotientTestServer(server, database, url, adminKey, serviceKey, readKey);
-      } catch (RuntimeException e) {
-        try {
-          server.close();
-        } finally {
-          database.discard();
+        if (!started) {
+          try {
+            if (server != null) {
+              server.close();
+            }
+          } finally {
+            database.discard();
+          }
         }
-        throw e;
       }
     }
 

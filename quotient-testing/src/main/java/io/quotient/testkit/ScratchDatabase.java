@@ -66,10 +66,11 @@ final class ScratchDatabase {
   }
 
   /**
-   * Throws the data away, once the server has closed the {@link Database} (which stopped an
-   * embedded PostgreSQL): deletes the directory, or drops the schema.
+   * Closes the {@link Database} unless the server has (closing twice is harmless), which stops an
+   * embedded PostgreSQL, then throws the data away: deletes the directory, or drops the schema.
    */
   void discard() {
+    database.close();
     if (directory != null) {
       deleteTree(directory);
       return;
