@@ -17,6 +17,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -57,6 +58,10 @@ public final class Database implements AutoCloseable {
    * process started. A server that a live process still owns is left alone: the start is refused,
    * naming that process's PostgreSQL.
    *
+   * <p>No JVM shutdown hook stops the server: whoever opens the database closes it, after
+   * everything that uses it (a hook of its own would stop PostgreSQL while the engine and the
+   * requests in flight still need it).
+   *
    * @throws StorageException when the server cannot start, or another live process uses the directory
    */
   public static Database embedded(Path dataDirectory, int poolSize) {
@@ -67,12 +72,14 @@ public final class Database implements AutoCloseable {
       throw new StorageException("could not create the data directory " + pgData + ": " + e.getMessage(), e);
     }
     stopLeftOver(pgData);
+    Instant attempt = Instant.now();
     EmbeddedPostgres postgres;
     try {
       ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(dataDirectory.resolve("postgres.log").toFile());
       postgres = EmbeddedPostgres.builder()
           .setDataDirectory(pgData)
           .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false)
           .setOutputRedirector(log)
           .setErrorRedirector(log)
           // Crash recovery (after the server itself was killed) replays WAL before it answers.
@@ -84,6 +91,10 @@ public final class Database implements AutoCloseable {
       if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("could not lock")) {
         throw inUse(pgData, e);
       }
+      // Without a shutdown hook nothing else would stop a server this attempt started.
+      Postmaster.read(pgData)
+          .filter(p -> !p.startedAt().isBefore(attempt.minusSeconds(1)) && p.isRunning())
+          .ifPresent(p -> p.stop(STOP_WAIT));
       throw new StorageException("could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage()
           + " (its log: " + dataDirectory.resolve("postgres.log") + ")", e);
     }
