@@ -112,6 +112,22 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * The embedded PostgreSQL that another live process (a running server) keeps in
+   * {@code dataDirectory}, opened as an external database: this object does not stop it. Empty
+   * when no live process owns the directory.
+   */
+  public static Optional<Database> runningEmbedded(Path dataDirectory, int poolSize) {
+    Path pgData = dataDirectory.resolve("postgres");
+    if (!Files.isDirectory(pgData) || !ownedByLiveProcess(pgData)) {
+      return Optional.empty();
+    }
+    Postmaster postmaster = Postmaster.read(pgData).filter(Postmaster::isRunning).orElseThrow(() ->
+        new StorageException("the data directory " + dataDirectory + " is locked by a running process, but its PostgreSQL is not running", null));
+    return Optional.of(open("jdbc:postgresql://localhost:" + postmaster.port() + "/postgres", "postgres", null, null,
+        poolSize, null));
+  }
+
+  /**
    * Stops a PostgreSQL still running on {@code pgData} when no live process owns it: its owner
    * died without stopping it. The owner's lock is the one the embedded server takes
    * ({@code epg-lock}); the operating system releases it when the owner dies, however it dies.
@@ -142,6 +158,25 @@ public final class Database implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new StorageException("could not check " + pgData + " for a PostgreSQL left running: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean ownedByLiveProcess(Path pgData) {
+    Path lockFile = pgData.resolve(LOCK_FILE);
+    if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      throw new StorageException("could not check who uses " + pgData + ": " + e.getMessage(), e);
     }
   }
 

@@ -155,7 +155,12 @@ public final class QuotientServer implements AutoCloseable {
             m.request(ctx.method().name(), Api.routeOf(ctx), ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
         api.register(cfg.routes);
       });
-      app.start(config.host(), config.port());
+      try {
+        app.start(config.host(), config.port());
+      } catch (io.javalin.util.JavalinBindException e) {
+        throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+            + " (is another server using the port? QUOTIENT_PORT picks another)", e);
+      }
       log.info("Quotient listening on port {}", app.port());
       return new QuotientServer(database, engine, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
@@ -178,9 +183,20 @@ public final class QuotientServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The admin key generated on a fresh database (to print once); empty otherwise. */
+  /**
+   * The admin key this start generated, to show the operator once; empty when an admin key was
+   * already confirmed or was configured. Call {@link #adminKeyShown} once it has been shown: until
+   * then the key stays pending and the next start generates (and shows) another.
+   */
   public Optional<String> generatedAdminKey() {
     return Optional.ofNullable(generatedAdminKey);
+  }
+
+  /** The {@linkplain #generatedAdminKey generated admin key} has been shown: confirms it. */
+  public void adminKeyShown() {
+    if (generatedAdminKey != null) {
+      keys.confirmShown(generatedAdminKey);
+    }
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */
