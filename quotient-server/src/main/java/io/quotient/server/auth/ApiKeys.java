@@ -176,7 +176,9 @@ public final class ApiKeys implements AutoCloseable {
       if (configured != null) {
         // The configured key takes over from keys earlier starts generated but never confirmed.
         try (PreparedStatement pending = connection.prepareStatement("DELETE FROM server_api_keys WHERE bootstrap_pending")) {
-          pending.executeUpdate();
+          if (pending.executeUpdate() > 0) {
+            notifyRemoved(connection);
+          }
         }
         insert(connection, "bootstrap admin", Role.ADMIN, configured, false);
         return Optional.<String>empty();
@@ -200,7 +202,9 @@ public final class ApiKeys implements AutoCloseable {
               + " AND created_at <= (SELECT created_at FROM server_api_keys WHERE key_hash = ?)")) {
         earlier.setBytes(1, hash);
         earlier.setBytes(2, hash);
-        earlier.executeUpdate();
+        if (earlier.executeUpdate() > 0) {
+          notifyRemoved(connection);
+        }
       }
       try (PreparedStatement confirm = connection.prepareStatement(
           "UPDATE server_api_keys SET bootstrap_pending = false WHERE key_hash = ?")) {
@@ -209,6 +213,16 @@ public final class ApiKeys implements AutoCloseable {
       }
       return null;
     });
+  }
+
+  /**
+   * Deleted keys, like revoked ones, must leave every instance's cache (a pending key that was
+   * printed before its start was killed may have been used); delivered when the transaction commits.
+   */
+  private static void notifyRemoved(Connection connection) throws SQLException {
+    try (PreparedStatement notify = connection.prepareStatement("NOTIFY " + CHANNEL)) {
+      notify.execute();
+    }
   }
 
   /** The key {@code secret} stands for: present when known, with its revocation time if revoked. */
