@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #readKey} (usage, plans, subjects, grants, events).
  *
  * <p>Start one server per test class, not one per test: it takes a moment to start and each test
- * can use subjects of its own. Thread-safe; {@link #close} may be called more than once.
+ * can use subjects of its own. Thread-safe; {@link #close} may be called more than once, and a
+ * server still open when the JVM exits is closed by a shutdown hook.
  */
 public final class QuotientTestServer implements AutoCloseable {
   /** The environment variable naming an external PostgreSQL for tests, as the project's own tests use it. */
@@ -59,6 +60,7 @@ public final class QuotientTestServer implements AutoCloseable {
   private final String serviceKey;
   private final String readKey;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Thread shutdownHook;
 
   private QuotientTestServer(
       QuotientServer server, ScratchDatabase database, URI url, String adminKey, String serviceKey, String readKey) {
@@ -68,6 +70,10 @@ public final class QuotientTestServer implements AutoCloseable {
     this.adminKey = adminKey;
     this.serviceKey = serviceKey;
     this.readKey = readKey;
+    // The embedded PostgreSQL runs in a session of its own and registers no hook of its own: a test
+    // run that ends without close() would leave it running on a deleted-to-be directory.
+    this.shutdownHook = new Thread(this::stop, "quotient-testkit-stop");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts a server with the example plans ({@code free}, {@code starter}, {@code growth}, {@code chat}). */
@@ -122,6 +128,15 @@ public final class QuotientTestServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook runs stop() too, and only one of them acts.
+    }
+    stop();
+  }
+
+  private void stop() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }

@@ -132,6 +132,24 @@ class QuotientTestServerTest {
   }
 
   @Test
+  void a_server_left_open_is_closed_when_the_jvm_exits() throws Exception {
+    Process process = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        Unclosed.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as(output).isZero();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("DIRECTORY (\\S+)").matcher(output);
+    assertThat(m.find()).as(output).isTrue();
+    Path directory = Path.of(m.group(1));
+
+    assertThat(directory).doesNotExist();
+    assertThat(postgresProcessesIn(directory)).isZero();
+  }
+
+  @Test
   void close_drops_its_schema_on_an_external_database(@TempDir Path dir) throws Exception {
     // The PostgreSQL the tests are given, or else one of this test's own standing in for it.
     String given = System.getenv(QuotientTestServer.DATABASE_URL_VARIABLE);
