@@ -11,7 +11,14 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -22,6 +29,12 @@ import org.flywaydb.core.Flyway;
  * <p>Thread-safe. Close it after the engine that uses it.
  */
 public final class Database implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Database.class);
+  /** The lock file the embedded server's owner holds while it runs ({@code EmbeddedPostgres}'s). */
+  private static final String LOCK_FILE = "epg-lock";
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(30);
+  private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
   private final HikariDataSource pool;
   private final EmbeddedPostgres embedded;
   private final String schema;
@@ -36,29 +49,142 @@ public final class Database implements AutoCloseable {
 
   /**
    * Starts an embedded PostgreSQL whose data lives in {@code dataDirectory} (created when missing,
-   * kept across restarts) and opens it.
+   * kept across restarts) and opens it. Its log goes to {@code dataDirectory/postgres.log}.
+   *
+   * <p>A PostgreSQL left running on the directory by a process that died without stopping it
+   * (killed with SIGKILL, say) is stopped first, with a fast shutdown: it still holds the
+   * directory, and a second server cannot start on it. It is stopped rather than adopted so that
+   * every start runs the server this start configures and owns, whatever an earlier (maybe older)
+   * process started. A server that a live process still owns is left alone: the start is refused,
+   * naming that process's PostgreSQL.
+   *
+   * <p>No JVM shutdown hook stops the server: whoever opens the database closes it, after
+   * everything that uses it (a hook of its own would stop PostgreSQL while the engine and the
+   * requests in flight still need it).
+   *
+   * @throws StorageException when the server cannot start, or another live process uses the directory
    */
   public static Database embedded(Path dataDirectory, int poolSize) {
+    Path pgData = dataDirectory.resolve("postgres");
     try {
-      Path pgData = dataDirectory.resolve("postgres");
       Files.createDirectories(pgData);
-      EmbeddedPostgres postgres =
-          EmbeddedPostgres.builder()
-              .setDataDirectory(pgData)
-              .setCleanDataDirectory(false)
-              .setServerConfig("synchronous_commit", "on")
-              .setServerConfig("max_connections", "200")
-              .start();
+    } catch (IOException e) {
+      throw new StorageException("could not create the data directory " + pgData + ": " + e.getMessage(), e);
+    }
+    stopLeftOver(pgData);
+    Instant attempt = Instant.now();
+    EmbeddedPostgres postgres;
+    try {
+      ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(dataDirectory.resolve("postgres.log").toFile());
+      postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(pgData)
+          .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(false)
+          .setOutputRedirector(log)
+          .setErrorRedirector(log)
+          // Crash recovery (after the server itself was killed) replays WAL before it answers.
+          .setPGStartupWait(STARTUP_WAIT)
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("max_connections", "200")
+          .start();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).startsWith("could not lock")) {
+        throw inUse(pgData, e);
+      }
+      // Without a shutdown hook nothing else would stop a server this attempt started.
+      Postmaster.read(pgData)
+          .filter(p -> !p.startedAt().isBefore(attempt.minusSeconds(1)) && p.isRunning())
+          .ifPresent(p -> p.stop(STOP_WAIT));
+      throw new StorageException("could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage()
+          + " (its log: " + dataDirectory.resolve("postgres.log") + ")", e);
+    }
+    try {
+      String url = postgres.getJdbcUrl("postgres", "postgres");
+      return open(url, "postgres", null, null, poolSize, postgres);
+    } catch (RuntimeException e) {
       try {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
-        return open(url, "postgres", null, null, poolSize, postgres);
-      } catch (RuntimeException e) {
         postgres.close();
-        throw e;
+      } catch (IOException stop) {
+        e.addSuppressed(stop);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The embedded PostgreSQL that another live process (a running server) keeps in
+   * {@code dataDirectory}, opened as an external database: this object does not stop it. Empty
+   * when no live process owns the directory.
+   */
+  public static Optional<Database> runningEmbedded(Path dataDirectory, int poolSize) {
+    Path pgData = dataDirectory.resolve("postgres");
+    if (!Files.isDirectory(pgData) || !ownedByLiveProcess(pgData)) {
+      return Optional.empty();
+    }
+    Postmaster postmaster = Postmaster.read(pgData).filter(Postmaster::isRunning).orElseThrow(() ->
+        new StorageException("the data directory " + dataDirectory + " is locked by a running process, but its PostgreSQL is not running", null));
+    return Optional.of(open("jdbc:postgresql://localhost:" + postmaster.port() + "/postgres", "postgres", null, null,
+        poolSize, null));
+  }
+
+  /**
+   * Stops a PostgreSQL still running on {@code pgData} when no live process owns it: its owner
+   * died without stopping it. The owner's lock is the one the embedded server takes
+   * ({@code epg-lock}); the operating system releases it when the owner dies, however it dies.
+   */
+  private static void stopLeftOver(Path pgData) {
+    if (!Files.exists(pgData.resolve(Postmaster.PID_FILE))) {
+      return; // nothing ran here, or it stopped cleanly (a fresh directory must stay empty for initdb)
+    }
+    try (FileChannel channel = FileChannel.open(pgData.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // this process already runs a server here
+      }
+      if (lock == null) {
+        throw inUse(pgData, null);
+      }
+      try {
+        Optional<Postmaster> left = Postmaster.read(pgData).filter(Postmaster::isRunning);
+        if (left.isPresent()) {
+          log.warn("a PostgreSQL (pid {}) was left running on {} by a process that did not stop it; stopping it",
+              left.get().pid(), pgData);
+          left.get().stop(STOP_WAIT);
+        }
+      } finally {
+        lock.release();
       }
     } catch (IOException e) {
-      throw new StorageException("could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
+      throw new StorageException("could not check " + pgData + " for a PostgreSQL left running: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean ownedByLiveProcess(Path pgData) {
+    Path lockFile = pgData.resolve(LOCK_FILE);
+    if (!Files.exists(lockFile)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    } catch (IOException e) {
+      throw new StorageException("could not check who uses " + pgData + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static StorageException inUse(Path pgData, Throwable cause) {
+    String server = Postmaster.read(pgData).filter(Postmaster::isRunning)
+        .map(p -> " (its PostgreSQL: pid " + p.pid() + ", port " + p.port() + ")").orElse("");
+    return new StorageException("the data directory " + pgData.getParent() + " is in use by another running Quotient"
+        + server + "; stop it first, or use another data directory", cause);
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,24 @@ import org.slf4j.LoggerFactory;
  * engine's and the server's tables; start the engine; install plans; create the bootstrap admin
  * key on a database without keys; load the token signing secret; listen.
  *
- * <p>{@link #close} shuts down gracefully: new requests are refused with 503 while those in flight
- * finish, then the listener stops, then the engine finishes its batches in flight, then the
- * database closes. Thread-safe.
+ * <p>{@link #close} shuts down gracefully, in an order where nothing is stopped while something
+ * still needs it: new requests are answered 503 {@code shutting-down} and every answer carries
+ * {@code Connection: close}, while the listener stays open (closing it would reset the connections
+ * in its backlog); the requests in flight finish; clients still connected get up to two seconds to
+ * hang up; Jetty's graceful stop closes the listener and any idle connection left; then the engine
+ * commits and answers its batches in flight; then the database closes (the embedded PostgreSQL
+ * stops last). Thread-safe.
  */
 public final class QuotientServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuotientServer.class);
   private static final String ADMITTED = "quotient.admitted";
-  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  // A stop's bounds: requests in flight (decisions take milliseconds), clients still connected,
+  // then Jetty for idle connections (it closes them after a second). With the database's own stop
+  // (a few seconds at most) a stop ends within 10 s even with a stuck request.
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(4);
+  /** How long a stop keeps listening, answering 503, for clients still connected. */
+  private static final Duration LINGER = Duration.ofSeconds(2);
+  private static final Duration JETTY_STOP_TIMEOUT = Duration.ofSeconds(2);
 
   private final Database database;
   private final Quotient engine;
@@ -101,7 +112,12 @@ public final class QuotientServer implements AutoCloseable {
         cfg.concurrency.useVirtualThreads = true;
         // The API reads bodies itself, with its own limit and a problem answer past it.
         cfg.http.maxRequestSize = config.maxBodyBytes() + 1L;
-        cfg.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+        cfg.jetty.modifyServer(server -> {
+          server.setErrorHandler(new JettyErrors());
+          // A stop timeout makes Jetty's stop graceful (see the class comment) instead of cutting
+          // open connections, which resets the requests on them.
+          server.setStopTimeout(JETTY_STOP_TIMEOUT.toMillis());
+        });
         cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
         cfg.events.handlerAdded(h -> {
           if (h.getHttpMethod().isHttpMethod()) {
@@ -110,6 +126,7 @@ public final class QuotientServer implements AutoCloseable {
         });
         cfg.routes.before(ctx -> {
           if (!drain.enter()) {
+            ctx.header("Connection", "close"); // this client should go to another instance
             throw new ProblemException(ProblemType.SHUTTING_DOWN, "the server is shutting down; retry on another instance");
           }
           ctx.attribute(ADMITTED, Boolean.TRUE);
@@ -117,6 +134,9 @@ public final class QuotientServer implements AutoCloseable {
         Cors.install(cfg, config.corsOrigins());
         cfg.routes.beforeMatched(authenticator::handle);
         cfg.routes.after(ctx -> {
+          if (!drain.accepting()) {
+            ctx.header("Connection", "close"); // stopping: no next request on this connection
+          }
           if (ctx.attribute(ADMITTED) != null) {
             ctx.attribute(ADMITTED, null);
             drain.exit();
@@ -137,7 +157,12 @@ public final class QuotientServer implements AutoCloseable {
             m.request(ctx.method().name(), Api.routeOf(ctx), ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000))));
         api.register(cfg.routes);
       });
-      app.start(config.host(), config.port());
+      try {
+        app.start(config.host(), config.port());
+      } catch (io.javalin.util.JavalinBindException e) {
+        throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port()
+            + " (is another server using the port? QUOTIENT_PORT picks another)", e);
+      }
       log.info("Quotient listening on port {}", app.port());
       return new QuotientServer(database, engine, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
@@ -160,14 +185,45 @@ public final class QuotientServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The admin key generated on a fresh database (to print once); empty otherwise. */
+  /**
+   * The admin key this start generated, to show the operator once; empty when an admin key was
+   * already confirmed or was configured. Call {@link #adminKeyShown} once it has been shown: until
+   * then the key stays pending and the next start generates (and shows) another.
+   */
   public Optional<String> generatedAdminKey() {
     return Optional.ofNullable(generatedAdminKey);
+  }
+
+  /** The {@linkplain #generatedAdminKey generated admin key} has been shown: confirms it. */
+  public void adminKeyShown() {
+    if (generatedAdminKey != null) {
+      keys.confirmShown(generatedAdminKey);
+    }
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */
   public List<String> routes() {
     return routes;
+  }
+
+  /**
+   * Waits, up to {@link #LINGER}, until no client is connected: each has had its last answer
+   * (with {@code Connection: close}) and hung up. Closing the listener before that would reset the
+   * connections its backlog holds and the requests already on their way.
+   */
+  private void linger() throws InterruptedException {
+    long deadline = System.nanoTime() + LINGER.toNanos();
+    while (System.nanoTime() < deadline && openConnections() > 0) {
+      Thread.sleep(20);
+    }
+  }
+
+  private int openConnections() {
+    int open = 0;
+    for (Connector connector : app.jettyServer().server().getConnectors()) {
+      open += connector.getConnectedEndPoints().size();
+    }
+    return open;
   }
 
   /** Shuts down gracefully (see the class comment); later calls do nothing. */
@@ -176,21 +232,34 @@ public final class QuotientServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    // 1. New requests get 503 shutting-down, and every answer from now on Connection: close, while
+    //    the listener stays open: a client that reconnects gets its 503 instead of a connection
+    //    the closing listener resets.
+    // 2. The requests in flight get their decisions.
     try {
       if (!drain.close(DRAIN_TIMEOUT)) {
         log.warn("requests still in flight after {}; stopping anyway", DRAIN_TIMEOUT);
       }
+      // 3. Clients still connected get a moment to send what they had on the way and hear 503.
+      linger();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // 4. Jetty's graceful stop closes the listener and what connections are left once idle.
     try {
       app.stop();
+    } catch (RuntimeException e) {
+      // Jetty gave up waiting for a connection and closed it; the engine and the database must
+      // still close, in order.
+      log.warn("the HTTP listener did not stop gracefully: {}", e.getMessage());
+    }
+    try {
+      engine.close();
     } finally {
       try {
-        engine.close();
-      } finally {
         keys.close();
         metrics.close();
+      } finally {
         database.close();
       }
     }

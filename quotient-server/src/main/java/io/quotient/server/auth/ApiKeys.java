@@ -127,26 +127,76 @@ public final class ApiKeys implements AutoCloseable {
   }
 
   /**
-   * On a database without any key, creates the first admin key: {@code configured} when given,
-   * else a generated one. Returns the generated key (to print once), or empty when the database
-   * already had keys or the key was configured. Safe when several instances start at once.
+   * Makes sure an operator can get in: when no admin key has been confirmed yet (a fresh database,
+   * or every earlier start failed or was killed before it showed its key), creates an admin key.
+   * A {@code configured} key is known to the operator, so it is confirmed at once and nothing is
+   * returned; otherwise a generated key is returned to be shown, and stays pending until
+   * {@link #confirmShown} says it was. Until then every start creates (and shows) another one.
+   * Pending keys work like any other admin key. Safe when several instances start at once.
    */
   public Optional<String> bootstrap(String configured) {
     return Jdbc.transaction(dataSource, "create the bootstrap admin key", connection -> {
       try (PreparedStatement lock = connection.prepareStatement("LOCK TABLE server_api_keys IN EXCLUSIVE MODE")) {
         lock.execute();
       }
-      try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FROM server_api_keys");
+      try (PreparedStatement count = connection.prepareStatement(
+              "SELECT count(*) FROM server_api_keys WHERE role = 'admin' AND revoked_at IS NULL AND NOT bootstrap_pending");
           ResultSet rs = count.executeQuery()) {
         rs.next();
         if (rs.getLong(1) > 0) {
           return Optional.<String>empty();
         }
       }
-      String key = configured != null ? configured : newKey();
-      insert(connection, "bootstrap admin", Role.ADMIN, key);
-      return configured != null ? Optional.<String>empty() : Optional.of(key);
+      if (configured != null) {
+        // The configured key takes over from keys earlier starts generated but never confirmed.
+        try (PreparedStatement pending = connection.prepareStatement("DELETE FROM server_api_keys WHERE bootstrap_pending")) {
+          if (pending.executeUpdate() > 0) {
+            notifyRemoved(connection);
+          }
+        }
+        insert(connection, "bootstrap admin", Role.ADMIN, configured, false);
+        return Optional.<String>empty();
+      }
+      String key = newKey();
+      insert(connection, "bootstrap admin", Role.ADMIN, key, true);
+      return Optional.of(key);
     });
+  }
+
+  /**
+   * The generated bootstrap key {@code key} has been shown to the operator: it stops being
+   * pending, and the pending keys of earlier starts that never got that far are deleted (nobody
+   * was shown them, or a later start showed this one instead).
+   */
+  public void confirmShown(String key) {
+    Jdbc.transaction(dataSource, "confirm the bootstrap admin key", connection -> {
+      byte[] hash = hash(key);
+      try (PreparedStatement earlier = connection.prepareStatement(
+          "DELETE FROM server_api_keys WHERE bootstrap_pending AND key_hash <> ?"
+              + " AND created_at <= (SELECT created_at FROM server_api_keys WHERE key_hash = ?)")) {
+        earlier.setBytes(1, hash);
+        earlier.setBytes(2, hash);
+        if (earlier.executeUpdate() > 0) {
+          notifyRemoved(connection);
+        }
+      }
+      try (PreparedStatement confirm = connection.prepareStatement(
+          "UPDATE server_api_keys SET bootstrap_pending = false WHERE key_hash = ?")) {
+        confirm.setBytes(1, hash);
+        confirm.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Deleted keys, like revoked ones, must leave every instance's cache (a pending key that was
+   * printed before its start was killed may have been used); delivered when the transaction commits.
+   */
+  private static void notifyRemoved(Connection connection) throws SQLException {
+    try (PreparedStatement notify = connection.prepareStatement("NOTIFY " + CHANNEL)) {
+      notify.execute();
+    }
   }
 
   /** The key {@code secret} stands for: present when known, with its revocation time if revoked. */
@@ -251,10 +301,11 @@ public final class ApiKeys implements AutoCloseable {
   }
 
   private IssuedKey insert(String name, Role role, String key) {
-    return Jdbc.run(dataSource, "create an API key", connection -> insert(connection, name, role, key));
+    return Jdbc.run(dataSource, "create an API key", connection -> insert(connection, name, role, key, false));
   }
 
-  private IssuedKey insert(java.sql.Connection connection, String name, Role role, String key) throws java.sql.SQLException {
+  private IssuedKey insert(java.sql.Connection connection, String name, Role role, String key, boolean pending)
+      throws java.sql.SQLException {
     InvalidArgumentException.require(name != null && !name.isBlank(), "name", "must not be blank");
     InvalidArgumentException.require(name.length() <= 100, "name", "must be at most 100 characters");
     String id = "key_" + HexFormat.of().formatHex(randomBytes(8));
@@ -262,13 +313,15 @@ public final class ApiKeys implements AutoCloseable {
     Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     String prefix = key.substring(0, Math.min(key.length(), 7));
     try (PreparedStatement ps = connection.prepareStatement(
-        "INSERT INTO server_api_keys (id, name, role, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        "INSERT INTO server_api_keys (id, name, role, key_hash, key_prefix, created_at, bootstrap_pending)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, id);
       ps.setString(2, name);
       ps.setString(3, role.wireName());
       ps.setBytes(4, hash(key));
       ps.setString(5, prefix);
       ps.setTimestamp(6, Timestamp.from(now));
+      ps.setBoolean(7, pending);
       ps.executeUpdate();
     }
     return new IssuedKey(key, new KeyInfo(id, name, role, prefix, now, null));
