@@ -1,5 +1,7 @@
 package io.quotient.engine;
 
+import io.quotient.plan.Limit;
+
 /**
  * One counter row in memory while a batch holds its lock: usage of one metric in one window.
  * Mutable, confined to the writer thread that locked it.
@@ -27,6 +29,18 @@ final class Counter {
   /** Units of the plan's allowance consumed: everything used that did not come from a grant or overage. */
   long planUsed() {
     return used - fromBonus - overage;
+  }
+
+  /**
+   * The allowance left in this window: {@code limit - planUsed - held}, never below 0; null when
+   * unlimited. The one formula for "remaining" (decisions, settlements, status).
+   */
+  Long remaining(Limit limit) {
+    return limit.isUnlimited() ? null : Math.max(0, limit.limit() - planUsed() - held);
+  }
+
+  void add(Allocation allocation) {
+    add(allocation.fromPlan(), allocation.fromBonus(), allocation.overage());
   }
 
   void add(long fromPlan, long bonus, long over) {

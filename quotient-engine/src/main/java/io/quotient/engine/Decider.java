@@ -4,7 +4,6 @@ import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.DenialReason;
 import io.quotient.decision.Item;
 import io.quotient.decision.ItemDecision;
-import io.quotient.plan.Enforcement;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.window.Window;
@@ -52,9 +51,7 @@ final class Decider {
     List<Item> items = request.items();
     int size = items.size();
     DenialReason[] reasons = new DenialReason[size];
-    long[] fromPlan = new long[size];
-    long[] fromBonus = new long[size];
-    long[] overage = new long[size];
+    Allocation[] allocations = new Allocation[size];
     Limit[] limits = new Limit[size];
     Window[] windows = new Window[size];
     CounterKey[] keys = new CounterKey[size];
@@ -81,18 +78,10 @@ final class Decider {
         reason = reason == null ? reasons[i] : reason;
         continue;
       }
-      if (limit.isUnlimited()) {
-        fromPlan[i] = amount;
-      } else {
-        long planLeft = Math.max(0, limit.limit() - counter.planUsed() - counter.held);
-        fromPlan[i] = Math.min(amount, planLeft);
-        long rest = amount - fromPlan[i];
-        fromBonus[i] = Math.min(rest, bonusAvailable(state, counter, limit, now));
-        overage[i] = rest - fromBonus[i];
-        if (overage[i] > 0 && limit.enforcement() == Enforcement.HARD) {
-          reasons[i] = DenialReason.QUOTA_EXCEEDED;
-          reason = reason == null ? reasons[i] : reason;
-        }
+      allocations[i] = Allocation.of(amount, limit, counter, bonusAvailable(state, counter, limit, now));
+      if (allocations[i].breaks(limit)) {
+        reasons[i] = DenialReason.QUOTA_EXCEEDED;
+        reason = reason == null ? reasons[i] : reason;
       }
       if (limit.rate() != null) {
         if (claims == null) {
@@ -119,8 +108,8 @@ final class Decider {
         if (mode == Mode.RESERVE) {
           counter.hold(items.get(i).amount());
         } else {
-          counter.add(fromPlan[i], fromBonus[i], overage[i]);
-          takeBonus(state.grants(request.subject(), items.get(i).metric()), fromBonus[i], now);
+          counter.add(allocations[i]);
+          takeBonus(state.grants(request.subject(), items.get(i).metric()), allocations[i].fromBonus(), now);
         }
       }
     }
@@ -132,30 +121,33 @@ final class Decider {
       Item item = items.get(i);
       windowKeys.add(keys[i]);
       if (limits[i] == null) {
-        decisions.add(
-            new ItemDecision(item.metric(), item.amount(), null, 0, 0, null, 0, null, null, 0, 0, 0, reasons[i]));
+        decisions.add(ItemDecision.unmetered(item.metric(), item.amount(), reasons[i]));
         continue;
       }
-      Limit limit = limits[i];
-      Counter counter = state.counter(keys[i]);
-      Long remaining = limit.isUnlimited() ? null : Math.max(0, limit.limit() - counter.planUsed() - counter.held);
+      Allocation taken = granted ? allocations[i] : Allocation.NONE;
       decisions.add(
-          new ItemDecision(
-              item.metric(),
-              item.amount(),
-              limit.limit(),
-              counter.used,
-              counter.held,
-              remaining,
-              bonusAvailable(state, counter, limit, now),
-              windows[i].start(),
-              windows[i].end(),
-              granted ? fromPlan[i] : 0,
-              granted ? fromBonus[i] : 0,
-              granted ? overage[i] : 0,
-              reasons[i]));
+          after(item.metric(), item.amount(), limits[i], state.counter(keys[i]), windows[i].end(), state, now)
+              .split(taken.fromPlan(), taken.fromBonus(), taken.overage())
+              .reason(reasons[i])
+              .build());
     }
     return new Verdict(reason, decisions, windowKeys);
+  }
+
+  /**
+   * An item's decision with its metric's state after it: the limit and what remains of it, usage,
+   * bonus, and the window ({@code resetsAt} null for {@code total}, or when the caller does not
+   * know it).
+   */
+  static ItemDecision.Builder after(
+      String metric, long amount, Limit limit, Counter counter, Instant resetsAt, BatchState state, Instant now) {
+    return ItemDecision.of(metric, amount)
+        .limit(limit == null ? null : limit.limit(), limit == null ? null : counter.remaining(limit))
+        .usage(counter.used, counter.held)
+        .bonusRemaining(limit == null
+            ? state.bonusRemaining(counter.key.subject(), counter.key.metric(), now)
+            : bonusAvailable(state, counter, limit, now))
+        .window(Instant.ofEpochMilli(counter.key.windowStart()), resetsAt);
   }
 
   /** Takes the burst-rate tokens {@code state}'s decisions took, once its batch has committed. */

@@ -29,7 +29,7 @@ import java.util.Map;
 final class Events {
   private Events() {}
 
-  /** One event to insert. */
+  /** One event to insert; made with {@link #row} and the builder's named setters. */
   record Row(
       long id,
       Instant at,
@@ -44,6 +44,92 @@ final class Events {
       String items,
       String metadata,
       String detail) {}
+
+  /** Starts the event {@code id} of {@code type} at {@code at}; every other column is null until set. */
+  static RowBuilder row(long id, Instant at, EventType type) {
+    return new RowBuilder(id, at, type);
+  }
+
+  /** Builds a {@link Row} column by column. Not thread-safe; use once. */
+  static final class RowBuilder {
+    private final long id;
+    private final Instant at;
+    private final EventType type;
+    private String subject;
+    private Boolean allowed;
+    private String reason;
+    private String scope;
+    private String idempotencyKey;
+    private Long relatedEventId;
+    private String reservationId;
+    private String items;
+    private String metadata;
+    private String detail;
+
+    private RowBuilder(long id, Instant at, EventType type) {
+      this.id = id;
+      this.at = at;
+      this.type = type;
+    }
+
+    RowBuilder subject(String value) {
+      this.subject = value;
+      return this;
+    }
+
+    /** A decision's outcome: granted or not, and the denial's wire reason (null when granted). */
+    RowBuilder decided(boolean granted, String denialReason) {
+      this.allowed = granted;
+      this.reason = denialReason;
+      return this;
+    }
+
+    /** Who caused it: the credential's scope, empty for in-process callers. */
+    RowBuilder actor(String value) {
+      this.scope = value;
+      return this;
+    }
+
+    RowBuilder idempotencyKey(String value) {
+      this.idempotencyKey = value;
+      return this;
+    }
+
+    /** The event this one follows (the consume a refund gives back, the reservation a settlement closes). */
+    RowBuilder relatedTo(Long eventId) {
+      this.relatedEventId = eventId;
+      return this;
+    }
+
+    RowBuilder reservation(String value) {
+      this.reservationId = value;
+      return this;
+    }
+
+    /** The items' JSON, from {@link Events#items}. */
+    RowBuilder items(String json) {
+      this.items = json;
+      return this;
+    }
+
+    /** The request's metadata as a JSON object; null when none. */
+    RowBuilder metadata(String json) {
+      this.metadata = json;
+      return this;
+    }
+
+    /** Other context as a JSON object of strings; null when none. */
+    RowBuilder detail(String json) {
+      this.detail = json;
+      return this;
+    }
+
+    Row build() {
+      return new Row(
+          id, at, type, subject, allowed, reason, scope, idempotencyKey, relatedEventId, reservationId, items, metadata,
+          detail);
+    }
+  }
 
   /**
    * The JSON of decided items, in request order. Counts that are zero and values that are null
@@ -310,20 +396,14 @@ final class Events {
           items
               .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
               .add(
-                  new ItemDecision(
-                      rs.getString(2),
-                      rs.getLong(3),
-                      nullableLong(rs, 4),
-                      rs.getLong(5),
-                      rs.getLong(6),
-                      nullableLong(rs, 7),
-                      rs.getLong(8),
-                      Store.instant(rs, 9),
-                      Store.instant(rs, 10),
-                      rs.getLong(11),
-                      rs.getLong(12),
-                      rs.getLong(13),
-                      DenialReason.fromWireName(rs.getString(14))));
+                  ItemDecision.of(rs.getString(2), rs.getLong(3))
+                      .limit(nullableLong(rs, 4), nullableLong(rs, 7))
+                      .usage(rs.getLong(5), rs.getLong(6))
+                      .bonusRemaining(rs.getLong(8))
+                      .window(Store.instant(rs, 9), Store.instant(rs, 10))
+                      .split(rs.getLong(11), rs.getLong(12), rs.getLong(13))
+                      .reason(DenialReason.fromWireName(rs.getString(14)))
+                      .build());
         }
       }
     }

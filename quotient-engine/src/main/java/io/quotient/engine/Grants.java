@@ -91,8 +91,11 @@ final class Grants {
     String items =
         new Json().beginArray().element().beginObject().field("i", 0).field("metric", grant.metric())
             .field("amount", grant.amount()).endObject().endArray().toString();
-    return new Events.Row(
-        id, grant.createdAt(), EventType.GRANT, grant.subject(), null, null, scope, null, null, null, items, null,
-        Json.object(detail));
+    return Events.row(id, grant.createdAt(), EventType.GRANT)
+        .subject(grant.subject())
+        .actor(scope)
+        .items(items)
+        .detail(Json.object(detail))
+        .build();
   }
 }

@@ -4,6 +4,7 @@ import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventType;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
+import io.quotient.reservation.ReservationState;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,23 +28,22 @@ final class Holds {
   static Events.Row expire(Connection c, Reservations.Row reservation, BatchState state, Instant now, EventIds ids)
       throws SQLException {
     lockMissing(c, reservation, state);
-    if (!Reservations.claim(c, reservation.id(), "expired")) {
+    if (!Reservations.claim(c, reservation.id(), ReservationState.EXPIRED)) {
       return null;
     }
     List<ItemDecision> items = unhold(reservation, state);
-    return settledEvent(ids.next(c), now, EventType.EXPIRE, reservation, items, "expired");
+    return settledEvent(ids.next(c), now, EventType.EXPIRE, reservation, items, ReservationState.EXPIRED, "");
   }
 
   /** Releases {@code reservation}; returns the event, or null when it was already settled. */
   static Events.Row release(Connection c, Reservations.Row reservation, BatchState state, Instant now, EventIds ids, String scope)
       throws SQLException {
     lockMissing(c, reservation, state);
-    if (!Reservations.claim(c, reservation.id(), "released")) {
+    if (!Reservations.claim(c, reservation.id(), ReservationState.RELEASED)) {
       return null;
     }
     List<ItemDecision> items = unhold(reservation, state);
-    Events.Row row = settledEvent(ids.next(c), now, EventType.RELEASE, reservation, items, "released");
-    return withScope(row, scope);
+    return settledEvent(ids.next(c), now, EventType.RELEASE, reservation, items, ReservationState.RELEASED, scope);
   }
 
   /**
@@ -55,47 +55,25 @@ final class Holds {
       EventIds ids, String scope) throws SQLException {
     lockMissing(c, reservation, state);
     Store.loadGrants(c, List.of(reservation.subject()), state, true);
-    if (!Reservations.claim(c, reservation.id(), "committed")) {
+    if (!Reservations.claim(c, reservation.id(), ReservationState.COMMITTED)) {
       return null;
     }
     unhold(reservation, state);
     List<ItemDecision> items = new ArrayList<>();
-    List<CounterKey> keys = reservation.counterKeys();
-    for (int i = 0; i < keys.size(); i++) {
-      CounterKey key = keys.get(i);
+    for (CounterKey key : reservation.counterKeys()) {
       Counter counter = state.counter(key);
       long amount = actual.getOrDefault(key.metric(), 0L);
       Limit limit = plan == null ? null : plan.limitOf(key.metric());
-      long fromPlan = amount;
-      long fromBonus = 0;
-      long overage = 0;
-      if (limit != null && !limit.isUnlimited()) {
-        fromPlan = Math.min(amount, Math.max(0, limit.limit() - counter.planUsed() - counter.held));
-        long rest = amount - fromPlan;
-        fromBonus = Math.min(rest, state.bonusRemaining(key.subject(), key.metric(), now));
-        overage = rest - fromBonus;
-      }
-      counter.add(fromPlan, fromBonus, overage);
-      Decider.takeBonus(state.grants(key.subject(), key.metric()), fromBonus, now);
-      Long cap = limit == null ? null : limit.limit();
-      items.add(
-          new ItemDecision(
-              key.metric(),
-              amount,
-              cap,
-              counter.used,
-              counter.held,
-              cap == null ? null : Math.max(0, cap - counter.planUsed() - counter.held),
-              state.bonusRemaining(key.subject(), key.metric(), now),
-              Instant.ofEpochMilli(key.windowStart()),
-              null,
-              fromPlan,
-              fromBonus,
-              overage,
-              null));
+      // Counted like a consume (the units were granted when held): plan, then bonus, then overage.
+      Allocation allocation = Allocation.of(
+          amount, limit, counter, limit == null ? 0 : Decider.bonusAvailable(state, counter, limit, now));
+      counter.add(allocation);
+      Decider.takeBonus(state.grants(key.subject(), key.metric()), allocation.fromBonus(), now);
+      items.add(Decider.after(key.metric(), amount, limit, counter, null, state, now)
+          .split(allocation.fromPlan(), allocation.fromBonus(), allocation.overage())
+          .build());
     }
-    Events.Row row = settledEvent(ids.next(c), now, EventType.COMMIT, reservation, items, "committed");
-    return withScope(row, scope);
+    return settledEvent(ids.next(c), now, EventType.COMMIT, reservation, items, ReservationState.COMMITTED, scope);
   }
 
   private static void lockMissing(Connection c, Reservations.Row reservation, BatchState state) throws SQLException {
@@ -115,24 +93,24 @@ final class Holds {
       Counter counter = state.counter(keys.get(i));
       long amount = reservation.amounts().get(i);
       counter.unhold(amount);
-      items.add(
-          new ItemDecision(
-              keys.get(i).metric(), amount, null, counter.used, counter.held, null, 0,
-              Instant.ofEpochMilli(keys.get(i).windowStart()), null, 0, 0, 0, null));
+      items.add(ItemDecision.of(keys.get(i).metric(), amount)
+          .usage(counter.used, counter.held)
+          .window(Instant.ofEpochMilli(keys.get(i).windowStart()), null)
+          .build());
     }
     return items;
   }
 
   private static Events.Row settledEvent(
-      long id, Instant now, EventType type, Reservations.Row reservation, List<ItemDecision> items, String state) {
-    return new Events.Row(
-        id, now, type, reservation.subject(), null, null, "", null, reservation.eventId(), reservation.id(),
-        Events.items(items), null, Json.object(Map.of("state", state)));
-  }
-
-  private static Events.Row withScope(Events.Row row, String scope) {
-    return new Events.Row(
-        row.id(), row.at(), row.type(), row.subject(), row.allowed(), row.reason(), scope, row.idempotencyKey(),
-        row.relatedEventId(), row.reservationId(), row.items(), row.metadata(), row.detail());
+      long id, Instant now, EventType type, Reservations.Row reservation, List<ItemDecision> items,
+      ReservationState state, String actor) {
+    return Events.row(id, now, type)
+        .subject(reservation.subject())
+        .actor(actor)
+        .relatedTo(reservation.eventId())
+        .reservation(reservation.id())
+        .items(Events.items(items))
+        .detail(Json.object(Map.of("state", state.wireName())))
+        .build();
   }
 }

@@ -15,6 +15,7 @@ import io.quotient.event.Event;
 import io.quotient.event.EventType;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
+import io.quotient.reservation.ReservationState;
 import io.quotient.window.Window;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -319,20 +320,16 @@ final class Ledger implements AutoCloseable {
         results[i] = decision;
       }
       events.add(
-          new Events.Row(
-              eventId,
-              now,
-              pending.ttl() == null ? EventType.CONSUME : EventType.RESERVE,
-              request.subject(),
-              decision.allowed(),
-              decision.reason() == null ? null : decision.reason().wireName(),
-              request.scope(),
-              request.idempotencyKey(),
-              null,
-              reservationId,
-              Events.items(decision.items(), formatted),
-              request.metadata().isEmpty() ? null : Json.object(request.metadata()),
-              detail));
+          Events.row(eventId, now, pending.ttl() == null ? EventType.CONSUME : EventType.RESERVE)
+              .subject(request.subject())
+              .decided(decision.allowed(), decision.reason() == null ? null : decision.reason().wireName())
+              .actor(request.scope())
+              .idempotencyKey(request.idempotencyKey())
+              .reservation(reservationId)
+              .items(Events.items(decision.items(), formatted))
+              .metadata(request.metadata().isEmpty() ? null : Json.object(request.metadata()))
+              .detail(detail)
+              .build());
       if (pending.ref() != null) {
         newKeys.add(new Idempotency.Row(pending.ref(), pending.fingerprint(), eventId));
       }
@@ -408,8 +405,7 @@ final class Ledger implements AutoCloseable {
   static Decision unknownSubject(ConsumeRequest request, long eventId) {
     List<ItemDecision> items = new ArrayList<>();
     for (Item item : request.items()) {
-      items.add(
-          new ItemDecision(item.metric(), item.amount(), null, 0, 0, null, 0, null, null, 0, 0, 0, DenialReason.UNKNOWN_SUBJECT));
+      items.add(ItemDecision.unmetered(item.metric(), item.amount(), DenialReason.UNKNOWN_SUBJECT));
     }
     return new Decision(false, DenialReason.UNKNOWN_SUBJECT, eventId, items, false);
   }
@@ -424,7 +420,7 @@ final class Ledger implements AutoCloseable {
       amounts.add(item.amount());
       windows.add(item.windowStart().toEpochMilli());
     }
-    return new Reservations.Row(id, request.subject(), "held", metrics, amounts, windows, expiresAt, eventId);
+    return new Reservations.Row(id, request.subject(), ReservationState.HELD, metrics, amounts, windows, expiresAt, eventId);
   }
 
   /** Rebuilds the first decision of each retried request from its event. */

@@ -1,5 +1,6 @@
 package io.quotient.engine;
 
+import io.quotient.NotFoundException;
 import io.quotient.plan.Plan;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,5 +35,14 @@ final class PlanCache {
     }
     plans.merge(name, loaded, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
     return loaded.plan();
+  }
+
+  /** The current plan; refuses with {@link NotFoundException} when it does not exist. */
+  Plan require(Connection c, String name) throws SQLException {
+    Plan plan = latest(c, name);
+    if (plan == null) {
+      throw new NotFoundException("plan", name);
+    }
+    return plan;
   }
 }

@@ -66,7 +66,6 @@ final class Plans {
                     "limits." + metric,
                     (limit.isUnlimited() ? "unlimited" : limit.limit().toString())
                         + "/" + limit.period().wireName() + "/" + limit.enforcement().wireName()));
-    return new Events.Row(
-        id, now, EventType.PLAN_CHANGE, null, null, null, scope, null, null, null, null, null, Json.object(detail));
+    return Events.row(id, now, EventType.PLAN_CHANGE).actor(scope).detail(Json.object(detail)).build();
   }
 }

@@ -7,39 +7,29 @@ import io.quotient.Names;
 import io.quotient.NotFoundException;
 import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.ConsumeResult;
-import io.quotient.decision.Decision;
-import io.quotient.decision.DenialReason;
-import io.quotient.decision.Item;
-import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
-import io.quotient.event.EventType;
 import io.quotient.feed.Feed;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
-import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.refund.RefundRequest;
 import io.quotient.refund.RefundResult;
 import io.quotient.reservation.Reservation;
 import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
-import io.quotient.status.MetricStatus;
 import io.quotient.status.SubjectStatus;
 import io.quotient.subject.Subject;
-import io.quotient.window.Window;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -62,7 +52,6 @@ import javax.sql.DataSource;
  * instance enforces those on its own traffic).
  */
 public final class Quotient implements AutoCloseable {
-  private static final int SWEEP_BATCH = 500;
   private static final long RECENT_WAIT_MILLIS = 1000;
 
   private final Jdbc jdbc;
@@ -75,6 +64,8 @@ public final class Quotient implements AutoCloseable {
   private final EventIds ids = new EventIds();
   private final Decider decider = new Decider(new RateLimiter());
   private final Ledger ledger;
+  private final Reads reads;
+  private final Settlements settlements;
   private final java.util.Set<String> refundsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Feed feed;
   private final ScheduledExecutorService sweeper;
@@ -91,6 +82,8 @@ public final class Quotient implements AutoCloseable {
         new Ledger(
             jdbc, clock, defaultPlan, plans, subjectCache, decider, ids, builder.writers, builder.maxBatchSize,
             builder.listener);
+    this.reads = new Reads(jdbc, clock, plans, decider, defaultPlan);
+    this.settlements = new Settlements(jdbc, clock, plans, ids);
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().name("quotient-sweeper").daemon(true).unstarted(runnable));
@@ -151,19 +144,7 @@ public final class Quotient implements AutoCloseable {
   /** The decision a consume would get now; nothing is consumed or recorded (the event id is 0). */
   public ConsumeResult check(ConsumeRequest request) {
     Objects.requireNonNull(request, "request");
-    return jdbc.read(
-        c -> {
-          Instant now = clock.instant();
-          Subject subject = subjectOrDefault(c, request.subject(), now);
-          if (subject == null) {
-            return Ledger.unknownSubject(request, 0);
-          }
-          Plan plan = requirePlan(c, subject.plan());
-          BatchState state = snapshot(c, subject, plan, request.items().stream().map(Item::metric).toList(), now);
-          Decider.Verdict verdict =
-              decider.decide(plan, subject.billingAnchor(), request, now, state, Decider.Mode.CHECK);
-          return new Decision(verdict.allowed(), verdict.reason(), 0, verdict.items(), false);
-        });
+    return reads.check(request);
   }
 
   /** Holds units until committed, released or expired. Waits at most the call timeout, like {@link #consume}. */
@@ -179,92 +160,28 @@ public final class Quotient implements AutoCloseable {
    * {@link ReservationResult.Closed} with state {@code expired}.
    */
   public ReservationResult commit(String reservationId, Map<String, Long> actual) {
-    return settle(reservationId, actual == null ? Map.of() : actual, true, ConsumeRequest.DEFAULT_SCOPE);
+    return settlements.commit(reservationId, actual == null ? Map.of() : actual, ConsumeRequest.DEFAULT_SCOPE);
   }
 
   /** Like {@link #commit(String, Map)}, recording {@code actor} as the caller. */
   public ReservationResult commit(String reservationId, Map<String, Long> actual, String actor) {
-    return settle(reservationId, actual == null ? Map.of() : actual, true, actor);
+    return settlements.commit(reservationId, actual == null ? Map.of() : actual, actor);
   }
 
   /** Releases a reservation: everything it holds returns. */
   public ReservationResult release(String reservationId) {
-    return settle(reservationId, Map.of(), false, ConsumeRequest.DEFAULT_SCOPE);
+    return settlements.release(reservationId, ConsumeRequest.DEFAULT_SCOPE);
   }
 
   /** Like {@link #release(String)}, recording {@code actor} as the caller. */
   public ReservationResult release(String reservationId, String actor) {
-    return settle(reservationId, Map.of(), false, actor);
+    return settlements.release(reservationId, actor);
   }
 
   /** The reservation {@code reservationId} as it stands; empty when there is none. Takes no locks. */
   public Optional<Reservation> reservation(String reservationId) {
     Names.requireId(reservationId, "reservationId");
     return Optional.ofNullable(jdbc.read(c -> Reservations.view(c, reservationId, clock.instant())));
-  }
-
-  private ReservationResult settle(String reservationId, Map<String, Long> actual, boolean commit, String actor) {
-    Names.requireId(reservationId, "reservationId");
-    return jdbc.inTransaction(
-        c -> {
-          Instant now = clock.instant();
-          Reservations.Row reservation = Reservations.find(c, reservationId);
-          if (reservation == null) {
-            throw new NotFoundException("reservation", reservationId);
-          }
-          if (!reservation.state().equals("held")) {
-            return new ReservationResult.Closed(reservationId, reservation.state());
-          }
-          Map<String, Long> amounts = commit ? commitAmounts(reservation, actual) : Map.of();
-          BatchState state = new BatchState();
-          if (!reservation.expiresAt().isAfter(now)) {
-            Events.Row expired = Holds.expire(c, reservation, state, now, ids);
-            Store.writeCounters(c, state.counters());
-            Events.insert(c, expired == null ? List.of() : List.of(expired));
-            return new ReservationResult.Closed(reservationId, "expired");
-          }
-          Events.Row event;
-          if (commit) {
-            Subject subject = Subjects.find(c, reservation.subject());
-            Plan plan = subject == null ? null : plans.latest(c, subject.plan());
-            event = Holds.commit(c, reservation, amounts, plan, state, now, ids, actor);
-          } else {
-            event = Holds.release(c, reservation, state, now, ids, actor);
-          }
-          if (event == null) {
-            return new ReservationResult.Closed(reservationId, Reservations.find(c, reservationId).state());
-          }
-          Store.writeCounters(c, state.counters());
-          Store.writeGrants(c, state.allGrants());
-          Events.insert(c, List.of(event));
-          List<ReservationResult.Settled> settled = new ArrayList<>();
-          for (int i = 0; i < reservation.metrics().size(); i++) {
-            String metric = reservation.metrics().get(i);
-            settled.add(new ReservationResult.Settled(metric, reservation.amounts().get(i), amounts.getOrDefault(metric, 0L)));
-          }
-          return commit
-              ? new ReservationResult.Committed(reservationId, event.id(), settled)
-              : new ReservationResult.Released(reservationId, event.id(), settled);
-        });
-  }
-
-  private static Map<String, Long> commitAmounts(Reservations.Row reservation, Map<String, Long> actual) {
-    Map<String, Long> amounts = new LinkedHashMap<>();
-    for (int i = 0; i < reservation.metrics().size(); i++) {
-      String metric = reservation.metrics().get(i);
-      long held = reservation.amounts().get(i);
-      amounts.put(metric, actual.isEmpty() ? held : 0L);
-    }
-    for (Map.Entry<String, Long> entry : actual.entrySet()) {
-      String field = "amounts." + entry.getKey();
-      InvalidArgumentException.require(amounts.containsKey(entry.getKey()), field, "was not reserved");
-      Long amount = entry.getValue();
-      InvalidArgumentException.require(amount != null && amount >= 0, field, "must be 0 or more");
-      long held = reservation.amounts().get(reservation.metrics().indexOf(entry.getKey()));
-      InvalidArgumentException.require(amount <= held, field, "must be at most the " + held + " held, was " + amount);
-      amounts.put(entry.getKey(), amount);
-    }
-    return amounts;
   }
 
   /**
@@ -295,30 +212,7 @@ public final class Quotient implements AutoCloseable {
   /** The subject's plan and usage per metric now. Unknown subjects show the default plan, empty. */
   public SubjectStatus status(String subjectId) {
     Names.requireId(subjectId, "subject");
-    return jdbc.read(
-        c -> {
-          Instant now = clock.instant();
-          Subject subject = subjectOrDefault(c, subjectId, now);
-          if (subject == null) {
-            throw new NotFoundException("subject", subjectId);
-          }
-          Plan plan = requirePlan(c, subject.plan());
-          BatchState state = snapshot(c, subject, plan, new ArrayList<>(plan.limits().keySet()), now);
-          List<MetricStatus> metrics = new ArrayList<>();
-          plan.limits()
-              .forEach(
-                  (metric, limit) -> {
-                    Window window = Window.of(limit.period(), subject.billingAnchor(), now);
-                    Counter counter = state.counter(new CounterKey(subjectId, metric, window.start().toEpochMilli()));
-                    Long remaining =
-                        limit.isUnlimited() ? null : Math.max(0, limit.limit() - counter.planUsed() - counter.held);
-                    metrics.add(
-                        new MetricStatus(
-                            metric, limit.limit(), limit.period(), limit.enforcement(), counter.used, counter.held, remaining,
-                            Decider.bonusAvailable(state, counter, limit, now), counter.overage, window.start(), window.end()));
-                  });
-          return new SubjectStatus(subject, metrics);
-        });
+    return reads.status(subjectId);
   }
 
   /** Creates or updates a plan; subjects on it use the new limits from their next request. */
@@ -370,7 +264,7 @@ public final class Quotient implements AutoCloseable {
     Objects.requireNonNull(subject, "subject");
     jdbc.inTransaction(
         c -> {
-          requirePlan(c, subject.plan());
+          plans.require(c, subject.plan());
           Instant now = clock.instant();
           String before = Subjects.put(c, subject, now);
           if (!subject.plan().equals(before)) {
@@ -432,52 +326,7 @@ public final class Quotient implements AutoCloseable {
     if (metric != null) {
       Names.requireName(metric, "metric");
     }
-    return jdbc.inTransaction(
-        c -> {
-          Instant now = clock.instant();
-          Subject subject = Subjects.find(c, subjectId);
-          if (subject == null) {
-            throw new NotFoundException("subject", subjectId);
-          }
-          Plan plan = requirePlan(c, subject.plan());
-          if (metric != null && plan.limitOf(metric) == null) {
-            throw new InvalidArgumentException("metric", "'" + metric + "' is not in plan '" + plan.name() + "'");
-          }
-          TreeSet<CounterKey> keys = new TreeSet<>();
-          plan.limits()
-              .forEach(
-                  (name, limit) -> {
-                    if (metric == null || metric.equals(name)) {
-                      long start = Window.of(limit.period(), subject.billingAnchor(), now).start().toEpochMilli();
-                      keys.add(new CounterKey(subjectId, name, start));
-                    }
-                  });
-          BatchState state = new BatchState();
-          Store.loadCounters(c, keys, state, true);
-          Map<String, String> detail = new LinkedHashMap<>();
-          List<ItemDecision> items = new ArrayList<>();
-          for (CounterKey key : keys) {
-            Counter counter = state.counter(key);
-            items.add(
-                new ItemDecision(
-                    key.metric(), counter.used, null, 0, counter.held, null, 0, Instant.ofEpochMilli(key.windowStart()), null,
-                    0, 0, 0, null));
-            counter.used = 0;
-            counter.fromBonus = 0;
-            counter.overage = 0;
-            counter.dirty = true;
-          }
-          detail.put("metric", metric == null ? "*" : metric);
-          Store.writeCounters(c, state.counters());
-          long eventId = ids.next(c);
-          Events.insert(
-              c,
-              List.of(
-                  new Events.Row(
-                      eventId, now, EventType.RESET, subjectId, null, null, actor, null, null, null, Events.items(items),
-                      null, Json.object(detail))));
-          return eventId;
-        });
+    return jdbc.inTransaction(c -> Resets.reset(c, subjectId, metric, actor, plans, clock.instant(), ids));
   }
 
   /**
@@ -543,33 +392,7 @@ public final class Quotient implements AutoCloseable {
 
   /** Returns the holds of reservations that expired by now; returns how many. */
   public int expireReservations() {
-    int total = 0;
-    while (true) {
-      int expired =
-          jdbc.inTransaction(
-              c -> {
-                Instant now = clock.instant();
-                List<Reservations.Row> due = Reservations.expired(c, now, SWEEP_BATCH);
-                TreeSet<CounterKey> keys = new TreeSet<>();
-                due.forEach(reservation -> keys.addAll(reservation.counterKeys()));
-                BatchState state = new BatchState();
-                Store.loadCounters(c, keys, state, true);
-                List<Events.Row> events = new ArrayList<>();
-                for (Reservations.Row reservation : due) {
-                  Events.Row event = Holds.expire(c, reservation, state, now, ids);
-                  if (event != null) {
-                    events.add(event);
-                  }
-                }
-                Store.writeCounters(c, state.counters());
-                Events.insert(c, events);
-                return due.size();
-              });
-      total += expired;
-      if (expired < SWEEP_BATCH) {
-        return total;
-      }
-    }
+    return settlements.expireDue();
   }
 
   private void sweepQuietly() {
@@ -601,14 +424,6 @@ public final class Quotient implements AutoCloseable {
     subjectCache.close();
   }
 
-  private Subject subjectOrDefault(Connection c, String id, Instant now) throws SQLException {
-    Subject subject = Subjects.find(c, id);
-    if (subject == null && defaultPlan != null) {
-      return new Subject(id, defaultPlan, now, Map.of());
-    }
-    return subject;
-  }
-
   private void ensureSubject(Connection c, String id, Instant now, String actor, List<Events.Row> events) throws SQLException {
     if (Subjects.find(c, id) != null) {
       return;
@@ -619,39 +434,6 @@ public final class Quotient implements AutoCloseable {
     for (String created : Store.createSubjects(c, List.of(id), defaultPlan, now)) {
       events.add(Subjects.createdEvent(ids.next(c), now, created, defaultPlan, actor));
     }
-  }
-
-  private Plan requirePlan(Connection c, String name) throws SQLException {
-    Plan plan = plans.latest(c, name);
-    if (plan == null) {
-      throw new NotFoundException("plan", name);
-    }
-    return plan;
-  }
-
-  /** Counters and grants of one subject, unlocked, with expired holds not yet swept taken out. */
-  private static BatchState snapshot(Connection c, Subject subject, Plan plan, List<String> metrics, Instant now)
-      throws SQLException {
-    TreeSet<CounterKey> keys = new TreeSet<>();
-    for (String metric : metrics) {
-      Limit limit = plan.limitOf(metric);
-      if (limit != null) {
-        keys.add(new CounterKey(subject.id(), metric, Window.of(limit.period(), subject.billingAnchor(), now).start().toEpochMilli()));
-      }
-    }
-    BatchState state = new BatchState();
-    Store.loadCounters(c, keys, state, false);
-    for (Reservations.Row expired : Reservations.expiredOf(c, List.of(subject.id()), now)) {
-      List<CounterKey> held = expired.counterKeys();
-      for (int i = 0; i < held.size(); i++) {
-        Counter counter = state.existingCounter(held.get(i));
-        if (counter != null) {
-          counter.unhold(expired.amounts().get(i));
-        }
-      }
-    }
-    Store.loadGrants(c, List.of(subject.id()), state, false);
-    return state;
   }
 
   /** Waits for {@code future} until {@code deadline} (a {@link System#nanoTime()} value). */

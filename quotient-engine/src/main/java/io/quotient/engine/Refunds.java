@@ -107,9 +107,12 @@ final class Refunds {
         returnBonus(c, consume.subject(), item.metric(), bonus, now);
       }
       eventItems.add(
-          new ItemDecision(
-              item.metric(), amount, item.limit(), counter.used, counter.held, null, 0, item.windowStart(), null, plan, bonus,
-              overage, null));
+          ItemDecision.of(item.metric(), amount)
+              .limit(item.limit(), null)
+              .usage(counter.used, counter.held)
+              .window(item.windowStart(), null)
+              .split(plan, bonus, overage)
+              .build());
       result.add(new RefundResult.RefundedItem(item.metric(), amount, counter.used));
     }
     Store.writeCounters(c, state.counters());
@@ -117,9 +120,12 @@ final class Refunds {
     Events.insert(
         c,
         List.of(
-            new Events.Row(
-                eventId, now, EventType.REFUND, consume.subject(), null, null, request.scope(), null, consumeId, null,
-                Events.items(eventItems), null, null)));
+            Events.row(eventId, now, EventType.REFUND)
+                .subject(consume.subject())
+                .actor(request.scope())
+                .relatedTo(consumeId)
+                .items(Events.items(eventItems))
+                .build()));
     if (ref != null) {
       // Another engine storing the same key meanwhile (for another consume) makes this rerun
       // (Jdbc.Retry), and the rerun answers with the mismatch.

@@ -22,7 +22,7 @@ final class Reservations {
 
   /** A reservation as stored. */
   record Row(
-      String id, String subject, String state, List<String> metrics, List<Long> amounts, List<Long> windowStarts,
+      String id, String subject, ReservationState state, List<String> metrics, List<Long> amounts, List<Long> windowStarts,
       Instant expiresAt, long eventId) {
 
     List<CounterKey> counterKeys() {
@@ -125,10 +125,13 @@ final class Reservations {
   }
 
   /** Moves the reservation out of {@code held}; false when someone else did first. */
-  static boolean claim(Connection c, String id, String state) throws SQLException {
+  static boolean claim(Connection c, String id, ReservationState state) throws SQLException {
+    if (state == ReservationState.HELD) {
+      throw new IllegalArgumentException("a reservation moves out of held, never into it");
+    }
     try (PreparedStatement ps =
         c.prepareStatement("UPDATE reservations SET state = ? WHERE id = ? AND state = 'held'")) {
-      ps.setString(1, state);
+      ps.setString(1, state.wireName());
       ps.setString(2, id);
       return ps.executeUpdate() == 1;
     }
@@ -142,7 +145,7 @@ final class Reservations {
             new Row(
                 rs.getString(1),
                 rs.getString(2),
-                rs.getString(3),
+                ReservationState.fromWireName(rs.getString(3)),
                 List.of((String[]) rs.getArray(4).getArray()),
                 List.of((Long[]) rs.getArray(5).getArray()),
                 List.of((Long[]) rs.getArray(6).getArray()),

@@ -72,7 +72,6 @@ final class Subjects {
       detail.put("planBefore", before);
     }
     detail.put("plan", after);
-    return new Events.Row(
-        id, now, EventType.SUBJECT_CHANGE, subject, null, null, scope, null, null, null, null, null, Json.object(detail));
+    return Events.row(id, now, EventType.SUBJECT_CHANGE).subject(subject).actor(scope).detail(Json.object(detail)).build();
   }
 }

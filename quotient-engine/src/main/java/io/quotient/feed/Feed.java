@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Delivers the feed to subscribers: each subscription follows its own cursor on a thread of its
@@ -24,26 +25,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe.
  */
 public final class Feed implements AutoCloseable {
-  /** Reads one page of the feed (see {@link io.quotient.engine.Quotient#events}). */
-  @FunctionalInterface
-  public interface Reader {
-    /** Committed events after {@code query.after()}, in feed order, with the position reached. */
-    EventPage read(EventQuery query);
-  }
-
-  private final Reader reader;
+  private final Function<EventQuery, EventPage> reader;
   private final long pollNanos;
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
   private final AtomicInteger subscriptions = new AtomicInteger();
   private volatile boolean closed;
 
-  private Feed(Reader reader, Duration pollInterval) {
+  private Feed(Function<EventQuery, EventPage> reader, Duration pollInterval) {
     this.reader = reader;
     this.pollNanos = pollInterval.toNanos();
   }
 
-  /** A feed that reads pages with {@code reader} and polls every {@code pollInterval} once caught up. */
-  public static Feed over(Reader reader, Duration pollInterval) {
+  /**
+   * A feed that reads pages with {@code reader} (committed events after {@code query.after()}, in
+   * feed order, with the position reached: {@link io.quotient.engine.Quotient#events}'s contract)
+   * and polls every {@code pollInterval} once caught up.
+   */
+  public static Feed over(Function<EventQuery, EventPage> reader, Duration pollInterval) {
     Objects.requireNonNull(reader, "reader");
     InvalidArgumentException.require(
         pollInterval != null && !pollInterval.isNegative() && !pollInterval.isZero(), "feedPollInterval", "must be positive");
@@ -87,7 +85,7 @@ public final class Feed implements AutoCloseable {
   }
 
   EventPage read(EventQuery query) {
-    return reader.read(query);
+    return reader.apply(query);
   }
 
   long pollNanos() {

@@ -27,9 +27,10 @@ public sealed interface ReservationResult {
    * The reservation was already committed, released or expired; nothing changed.
    *
    * @param reservationId the reservation
-   * @param state {@code committed}, {@code released} or {@code expired}
+   * @param state {@link ReservationState#COMMITTED}, {@link ReservationState#RELEASED} or
+   *     {@link ReservationState#EXPIRED}
    */
-  record Closed(String reservationId, String state) implements ReservationResult {}
+  record Closed(String reservationId, ReservationState state) implements ReservationResult {}
 
   /**
    * One metric of a settled reservation.

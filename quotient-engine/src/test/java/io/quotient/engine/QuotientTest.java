@@ -340,7 +340,7 @@ class QuotientTest {
     assertThat(after.used()).isEqualTo(5);
     assertThat(after.held()).isZero();
     assertThat(after.remaining()).isEqualTo(5);
-    assertThat(q.commit(reserved.reservationId(), Map.of())).isEqualTo(new ReservationResult.Closed(reserved.reservationId(), "committed"));
+    assertThat(q.commit(reserved.reservationId(), Map.of())).isEqualTo(new ReservationResult.Closed(reserved.reservationId(), io.quotient.reservation.ReservationState.COMMITTED));
     assertThatThrownBy(() -> q.commit(reserved.reservationId() + "x", Map.of())).isInstanceOf(NotFoundException.class);
   }
 
@@ -366,7 +366,7 @@ class QuotientTest {
     fx.clock.advance(Duration.ofSeconds(31));
     assertThat(status(user, "minutes").held()).as("reads see the expiry before any sweep").isZero();
     assertThat(fx.consume(user, "minutes", 10).allowed()).as("the next batch returns the hold").isTrue();
-    assertThat(q.commit(reserved.reservationId(), Map.of())).isEqualTo(new ReservationResult.Closed(reserved.reservationId(), "expired"));
+    assertThat(q.commit(reserved.reservationId(), Map.of())).isEqualTo(new ReservationResult.Closed(reserved.reservationId(), io.quotient.reservation.ReservationState.EXPIRED));
     assertThat(eventsOf(user).stream().map(Event::type)).contains(EventType.RESERVE, EventType.EXPIRE);
     assertThat(status(user, "minutes").used()).isEqualTo(10);
   }

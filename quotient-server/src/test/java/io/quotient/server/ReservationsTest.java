@@ -1,5 +1,6 @@
 package io.quotient.server;
 
+import io.quotient.testing.MutableClock;
 import static io.quotient.server.TestServer.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package io.quotient.server;
 
+import io.quotient.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

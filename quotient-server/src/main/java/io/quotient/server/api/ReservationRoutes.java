@@ -113,7 +113,8 @@ final class ReservationRoutes {
   private static void settle(ReservationResult result) {
     if (result instanceof ReservationResult.Closed c) {
       throw new ProblemException(ProblemType.RESERVATION_CLOSED,
-          "reservation " + c.reservationId() + " is already " + c.state(), null, Map.of("state", c.state()));
+          "reservation " + c.reservationId() + " is already " + c.state().wireName(), null,
+          Map.of("state", c.state().wireName()));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.quotient.server.auth;
 
+import io.quotient.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The key and token stores on a real database, without the engine or HTTP. */
 class CredentialStoreTest {
   static Database database;
-  static final MutableTestClock clock = new MutableTestClock(Instant.parse("2026-03-15T12:00:00Z"));
+  static final MutableClock clock = new MutableClock(Instant.parse("2026-03-15T12:00:00Z"));
 
   @BeforeAll
   static void open() {
@@ -143,33 +144,5 @@ class CredentialStoreTest {
     assertThat(second.verify(tampered)).isEmpty();
     clock.advance(Duration.ofMinutes(15));
     assertThat(second.verify(token.token())).isEmpty();
-  }
-
-  /** A clock moved by hand. */
-  static final class MutableTestClock extends java.time.Clock {
-    private volatile Instant now;
-
-    MutableTestClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.quotient.server.auth;
 
+import io.quotient.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quotient.storage.Database;
@@ -7,7 +8,7 @@ import io.quotient.testing.StalledListeners;
 import io.quotient.testing.TcpProxy;
 import io.quotient.testing.TestDatabase;
 import io.quotient.testing.MutableClock;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,13 +42,7 @@ class RevocationListenerTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_SECONDS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + BOUND_SECONDS + " s");
-      }
-      Thread.sleep(20);
-    }
+    Eventually.await(what, Duration.ofSeconds(BOUND_SECONDS), condition);
   }
 
   @Test

@@ -1,0 +1,121 @@
+package io.quotient.engine;
+
+import io.quotient.NotFoundException;
+import io.quotient.decision.ConsumeRequest;
+import io.quotient.decision.ConsumeResult;
+import io.quotient.decision.Decision;
+import io.quotient.decision.Item;
+import io.quotient.plan.Limit;
+import io.quotient.plan.Plan;
+import io.quotient.status.MetricStatus;
+import io.quotient.status.SubjectStatus;
+import io.quotient.subject.Subject;
+import io.quotient.window.Window;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The reads that decide nothing durable: {@code check} and {@code status}. Both work on an
+ * unlocked snapshot of one subject's counters and grants, so they never wait for a writer; holds of
+ * reservations that expired but were not yet swept are left out, as a writer would return them.
+ * Thread-safe.
+ */
+final class Reads {
+  private final Jdbc jdbc;
+  private final Clock clock;
+  private final PlanCache plans;
+  private final Decider decider;
+  private final String defaultPlan;
+
+  Reads(Jdbc jdbc, Clock clock, PlanCache plans, Decider decider, String defaultPlan) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.plans = plans;
+    this.decider = decider;
+    this.defaultPlan = defaultPlan;
+  }
+
+  /** What a consume would answer now, decided against a throwaway copy of the state. */
+  ConsumeResult check(ConsumeRequest request) {
+    return jdbc.read(
+        c -> {
+          Instant now = clock.instant();
+          Subject subject = subjectOrDefault(c, request.subject(), now);
+          if (subject == null) {
+            return Ledger.unknownSubject(request, 0);
+          }
+          Plan plan = plans.require(c, subject.plan());
+          BatchState state = snapshot(c, subject, plan, request.items().stream().map(Item::metric).toList(), now);
+          Decider.Verdict verdict =
+              decider.decide(plan, subject.billingAnchor(), request, now, state, Decider.Mode.CHECK);
+          return new Decision(verdict.allowed(), verdict.reason(), 0, verdict.items(), false);
+        });
+  }
+
+  /** The subject's plan and usage per metric now. */
+  SubjectStatus status(String subjectId) {
+    return jdbc.read(
+        c -> {
+          Instant now = clock.instant();
+          Subject subject = subjectOrDefault(c, subjectId, now);
+          if (subject == null) {
+            throw new NotFoundException("subject", subjectId);
+          }
+          Plan plan = plans.require(c, subject.plan());
+          BatchState state = snapshot(c, subject, plan, new ArrayList<>(plan.limits().keySet()), now);
+          List<MetricStatus> metrics = new ArrayList<>();
+          plan.limits()
+              .forEach(
+                  (metric, limit) -> {
+                    Window window = Window.of(limit.period(), subject.billingAnchor(), now);
+                    Counter counter = state.counter(new CounterKey(subjectId, metric, window.start().toEpochMilli()));
+                    metrics.add(
+                        new MetricStatus(
+                            metric, limit.limit(), limit.period(), limit.enforcement(), counter.used, counter.held,
+                            counter.remaining(limit), Decider.bonusAvailable(state, counter, limit, now), counter.overage,
+                            window.start(), window.end()));
+                  });
+          return new SubjectStatus(subject, metrics);
+        });
+  }
+
+  /** The subject, or (unsaved) a new one on the default plan when there is one; null otherwise. */
+  private Subject subjectOrDefault(Connection c, String id, Instant now) throws SQLException {
+    Subject subject = Subjects.find(c, id);
+    if (subject == null && defaultPlan != null) {
+      return new Subject(id, defaultPlan, now, Map.of());
+    }
+    return subject;
+  }
+
+  /** Counters and grants of one subject, unlocked, with expired holds not yet swept taken out. */
+  private static BatchState snapshot(Connection c, Subject subject, Plan plan, List<String> metrics, Instant now)
+      throws SQLException {
+    TreeSet<CounterKey> keys = new TreeSet<>();
+    for (String metric : metrics) {
+      Limit limit = plan.limitOf(metric);
+      if (limit != null) {
+        keys.add(new CounterKey(subject.id(), metric, Window.of(limit.period(), subject.billingAnchor(), now).start().toEpochMilli()));
+      }
+    }
+    BatchState state = new BatchState();
+    Store.loadCounters(c, keys, state, false);
+    for (Reservations.Row expired : Reservations.expiredOf(c, List.of(subject.id()), now)) {
+      List<CounterKey> held = expired.counterKeys();
+      for (int i = 0; i < held.size(); i++) {
+        Counter counter = state.existingCounter(held.get(i));
+        if (counter != null) {
+          counter.unhold(expired.amounts().get(i));
+        }
+      }
+    }
+    Store.loadGrants(c, List.of(subject.id()), state, false);
+    return state;
+  }
+}
