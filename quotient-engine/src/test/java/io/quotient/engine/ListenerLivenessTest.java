@@ -1,6 +1,5 @@
 package io.quotient.engine;
 
-import io.quotient.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quotient.decision.ConsumeRequest;
@@ -11,12 +10,13 @@ import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
 import io.quotient.storage.Database;
 import io.quotient.subject.Subject;
+import io.quotient.testing.Eventually;
 import io.quotient.testing.MutableClock;
 import io.quotient.testing.StalledListeners;
 import io.quotient.testing.TcpProxy;
 import io.quotient.testing.TestDatabase;
-import java.util.Map;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,10 +1,10 @@
 package io.quotient.server;
 
-import io.quotient.testing.MutableClock;
 import static io.quotient.server.TestServer.ADMIN_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quotient.testing.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -1,9 +1,9 @@
 package io.quotient.server;
 
-import io.quotient.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quotient.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;

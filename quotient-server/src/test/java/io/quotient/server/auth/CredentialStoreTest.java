@@ -1,12 +1,12 @@
 package io.quotient.server.auth;
 
-import io.quotient.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quotient.NotFoundException;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.storage.Database;
+import io.quotient.testing.MutableClock;
 import io.quotient.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,13 +1,13 @@
 package io.quotient.server.auth;
 
-import io.quotient.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quotient.storage.Database;
+import io.quotient.testing.Eventually;
+import io.quotient.testing.MutableClock;
 import io.quotient.testing.StalledListeners;
 import io.quotient.testing.TcpProxy;
 import io.quotient.testing.TestDatabase;
-import io.quotient.testing.MutableClock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
