@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,11 +29,11 @@ class IdempotencyTest {
   }
 
   private static TestServer.Response consume(String key, String idempotencyKey, String body) {
-    return server.send("POST", "/v1/consume", key, body, Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey));
+    return server.postWithKey("/v1/consume", key, idempotencyKey, body);
   }
 
   private static long used(String subject, String metric) {
-    return SeedsStoryTest.metric(server.get("/v1/subjects/" + subject + "/usage", service).json(), metric).get("used").asLong();
+    return server.used(subject, metric, service);
   }
 
   @Test

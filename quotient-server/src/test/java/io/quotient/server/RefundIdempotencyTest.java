@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +33,7 @@ class RefundIdempotencyTest {
   }
 
   private static TestServer.Response refund(String key, String idempotencyKey, String body) {
-    return server.send("POST", "/v1/refunds", key, body, Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey));
+    return server.postWithKey("/v1/refunds", key, idempotencyKey, body);
   }
 
   private static String consume(String subject, int amount) {
@@ -45,8 +44,7 @@ class RefundIdempotencyTest {
   }
 
   private static long used(String subject) {
-    return SeedsStoryTest.metric(server.get("/v1/subjects/" + subject + "/usage", service).json(), "ai_generations")
-        .get("used").asLong();
+    return server.used(subject, "ai_generations", service);
   }
 
   @Test

@@ -84,6 +84,16 @@ final class TestServer implements AutoCloseable {
     return send("POST", path, key, json, Map.of("Content-Type", "application/json"));
   }
 
+  /** A JSON POST carrying an {@code Idempotency-Key}. */
+  Response postWithKey(String path, String key, String idempotencyKey, String json) {
+    return send("POST", path, key, json, Map.of("Content-Type", "application/json", "Idempotency-Key", idempotencyKey));
+  }
+
+  /** Units of {@code metric} the subject has used in its current window, read through the API. */
+  long used(String subject, String metric, String key) {
+    return SeedsStoryTest.metric(get("/v1/subjects/" + subject + "/usage", key).json(), metric).get("used").asLong();
+  }
+
   Response put(String path, String key, String json) {
     return send("PUT", path, key, json, Map.of("Content-Type", "application/json"));
   }
