@@ -146,7 +146,7 @@ DEC = {"allowed":{"type":"boolean"},"reason":NL("string", enum=REASONS + [None],
 CONSUME = {"subject":SUBJ,"metric":METRIC,"amount":AMOUNT,"items":{"type":"array","minItems":1,"maxItems":32,"items":ITEM},"metadata":META}
 PRICE = A({"amount":{"type":"string"},"currency":{"type":"string"}})
 RATE = A({"perSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1}})
-LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total"]},
+LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total","concurrent"]},
   "enforcement":{"type":"string","enum":["hard","soft"],"default":"hard"},"overagePrice":{**PRICE,"nullable":True},"rate":{**RATE,"nullable":True}}
 LIMIT_REQUEST = S(LIMIT_PROPS,["limit","period"])
 LIMIT_REQUEST["properties"]["enforcement"] = NL("string", enum=["hard","soft",None], default="hard")
