@@ -17,6 +17,7 @@ import io.quotient.api.EventPage;
 import io.quotient.api.Grant;
 import io.quotient.api.GrantRequest;
 import io.quotient.api.Grants;
+import io.quotient.api.Health;
 import io.quotient.api.IssuedKey;
 import io.quotient.api.Key;
 import io.quotient.api.KeyRequest;
@@ -373,6 +374,16 @@ public final class QuotientClient implements AutoCloseable {
    * Stops taking calls and closes the connections, after the exchanges in flight have finished
    * (each within the request timeout). Calls after it fail with {@link IllegalStateException}.
    */
+  /** The server's readiness ({@code GET /health/ready}): {@code up} when it takes requests and its database answers; a server that is not ready answers 503, thrown as a {@link QuotientProtocolException}. No key is needed. */
+  public Health health() {
+    return await(healthAsync());
+  }
+
+  /** As {@link #health()}, without blocking. */
+  public CompletableFuture<Health> healthAsync() {
+    return send(get("/health/ready", Health.class));
+  }
+
   /**
    * True while the circuit breaker is open: the server failed the last attempts and calls fail at
    * once until a probe gets an answer (see {@link Builder#circuitBreaker}). For health checks.

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public record QuotaDecision(String subject, List<Decision.Item> items, String reservationId, boolean checked) {
   /** The request attribute's name. */
-  public static final String ATTRIBUTE = QuotaDecision.class.getName();
+  public static final String ATTRIBUTE = "io.quotient.servlet.QuotaDecision";
 
   public QuotaDecision {
     items = List.copyOf(items);
