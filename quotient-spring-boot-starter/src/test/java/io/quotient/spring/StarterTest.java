@@ -161,6 +161,30 @@ class StarterTest {
   }
 
   @Test
+  void the_readmes_configuration_protects_its_endpoint_in_under_ten_lines() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+    String block = readme.substring(readme.indexOf("<!-- spring-properties:start -->"), readme.indexOf("<!-- spring-properties:end -->"));
+    java.util.List<String> lines = block.lines().filter(l -> l.startsWith("quotient.")).toList();
+    assertThat(lines).hasSizeBetween(1, 9);
+    java.util.List<String> properties = new java.util.ArrayList<>(lines);
+    properties.add("QUOTIENT_APIKEY=qk_from_the_environment");
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(QuotientAutoConfiguration.class))
+        .withPropertyValues(properties.toArray(String[]::new))
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          @SuppressWarnings("unchecked")
+          org.springframework.boot.web.servlet.FilterRegistrationBean<io.quotient.servlet.QuotaFilter> filter =
+              context.getBean("quotaFilterRegistration", org.springframework.boot.web.servlet.FilterRegistrationBean.class);
+          assertThat(filter.getFilter().routes()).singleElement().satisfies(route -> {
+            assertThat(route.pattern()).isEqualTo("/api/generate");
+            assertThat(route.mode()).isEqualTo(io.quotient.servlet.QuotaRoute.Mode.CHARGE_ON_SUCCESS);
+            assertThat(route.upgradeUrl()).isEqualTo("https://example.com/pricing");
+          });
+        });
+  }
+
+  @Test
   void every_bean_backs_off_for_the_applications_own() {
     QuotientClient own = QuotientClient.builder().url("http://127.0.0.1:9").apiKey("own").build();
     new WebApplicationContextRunner()
