@@ -192,6 +192,12 @@ public final class QuotaFilter implements Filter {
       return this;
     }
 
+    /** Where the gate's warnings go (tests read them). */
+    Builder log(System.Logger log) {
+      gate.log(log);
+      return this;
+    }
+
     /** The longest body a route that reads bodies accepts (413 past it); 1 MiB unless set. */
     public Builder maxBodyBytes(int bytes) {
       gate.maxBodyBytes(bytes);

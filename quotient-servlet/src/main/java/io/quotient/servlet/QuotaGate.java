@@ -39,12 +39,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * Thread-safe.
  */
 public final class QuotaGate {
-  private static final System.Logger LOG = System.getLogger(QuotaGate.class.getName());
   private static final Duration DEDUPLICATION_WINDOW = Duration.ofSeconds(5);
   private static final Duration FAIL_OPEN_LOG_EVERY = Duration.ofMinutes(1);
   private static final long RETRY_UNAVAILABLE_SECONDS = 5;
 
   private final QuotientClient client;
+  private final System.Logger log;
   private final QuotaSubjectResolver subjects;
   private final Clock clock;
   private final int maxBodyBytes;
@@ -55,6 +55,7 @@ public final class QuotaGate {
 
   private QuotaGate(Builder b) {
     this.client = b.client;
+    this.log = b.log;
     this.subjects = b.subjects;
     this.clock = b.clock;
     this.maxBodyBytes = b.maxBodyBytes;
@@ -149,10 +150,10 @@ public final class QuotaGate {
     } catch (QuotientProblemException e) {
       // Closed: a retry with the same idempotency key was given the same hold, and one of them settled it.
       if (e.problem().problemType() != ProblemType.RESERVATION_CLOSED) {
-        LOG.log(System.Logger.Level.WARNING, "could not settle reservation " + reservationId + ": " + e.getMessage());
+        log.log(System.Logger.Level.WARNING, "could not settle reservation " + reservationId + ": " + e.getMessage());
       }
     } catch (QuotientException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not " + (succeeded ? "commit" : "release") + " reservation "
+      log.log(System.Logger.Level.WARNING, "could not " + (succeeded ? "commit" : "release") + " reservation "
           + reservationId + "; its hold returns when it expires: " + e.getMessage());
     }
   }
@@ -214,7 +215,7 @@ public final class QuotaGate {
       request.setAttribute(QuotaDecision.ATTRIBUTE, new QuotaDecision(subject, List.of(), null, false));
       return new Admission(true, request, null);
     }
-    LOG.log(System.Logger.Level.WARNING, "Quotient could not be asked for " + route + "; refused (fail-closed): " + e.getMessage());
+    log.log(System.Logger.Level.WARNING, "Quotient could not be asked for " + route + "; refused (fail-closed): " + e.getMessage());
     response.setHeader(Headers.RETRY_AFTER, Long.toString(RETRY_UNAVAILABLE_SECONDS));
     problem(response, 503, ProblemType.QUOTA_UNAVAILABLE, "the quota service cannot be asked; try again shortly", Map.of());
     return new Admission(false, request, null);
@@ -227,7 +228,7 @@ public final class QuotaGate {
       return;
     }
     long count = failedOpenUnlogged.getAndSet(0);
-    LOG.log(System.Logger.Level.WARNING, "Quotient could not be asked; " + count + " request(s) let through uncounted"
+    log.log(System.Logger.Level.WARNING, "Quotient could not be asked; " + count + " request(s) let through uncounted"
         + " (fail-open) since the last report, the latest for " + route + ": " + e.getMessage());
   }
 
@@ -303,6 +304,7 @@ public final class QuotaGate {
   public static final class Builder {
     private final QuotientClient client;
     private QuotaSubjectResolver subjects;
+    private System.Logger log = System.getLogger(QuotaGate.class.getName());
     private Clock clock = Clock.systemUTC();
     private int maxBodyBytes = 1 << 20;
 
@@ -319,6 +321,12 @@ public final class QuotaGate {
     /** The clock of headers, de-duplication windows and fail-open logs; the system's unless set. */
     public Builder clock(Clock clock) {
       this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where the gate's warnings go (tests read them); {@code System.getLogger("io.quotient.servlet.QuotaGate")} unless set. */
+    Builder log(System.Logger log) {
+      this.log = requireNonNull(log, "log");
       return this;
     }
 

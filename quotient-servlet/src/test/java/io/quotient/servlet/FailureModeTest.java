@@ -12,6 +12,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +84,61 @@ class FailureModeTest {
       assertThat(through.headers().firstValue("RateLimit")).isEmpty();
     }
     assertThat(filter.failedOpen() - before).isEqualTo(2);
+  }
+
+  @Test
+  void fail_open_is_logged_at_most_once_a_minute_with_the_count() throws Exception {
+    HandClock clock = new HandClock("2026-11-24T12:00:00Z");
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    QuotaFilter logged = QuotaFilter.builder(client)
+        .subjects(request -> "someone")
+        .clock(clock)
+        .log(new Recording(warnings))
+        .route(QuotaRoute.path("/open").metric("ai_generations", 1).failureMode(QuotaRoute.FailureMode.FAIL_OPEN).build())
+        .build();
+    try (Container other = new Container(logged, new HttpServlet() {
+      @Override
+      protected void service(HttpServletRequest request, HttpServletResponse response) {}
+    })) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(other.post("/open", null, "").statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(10));
+      }
+      assertThat(warnings).hasSize(1);
+      assertThat(warnings.getFirst()).contains("1 request(s) let through uncounted");
+      clock.advance(Duration.ofSeconds(15));
+      assertThat(other.post("/open", null, "").statusCode()).isEqualTo(200);
+      assertThat(warnings).hasSize(2);
+      assertThat(warnings.get(1)).as("the count since the last report").contains("5 request(s) let through uncounted");
+      assertThat(logged.failedOpen()).isEqualTo(6);
+    }
+  }
+
+  /** A logger that keeps the warnings' messages. */
+  record Recording(List<String> warnings) implements System.Logger {
+    @Override
+    public String getName() {
+      return "recording";
+    }
+
+    @Override
+    public boolean isLoggable(Level level) {
+      return true;
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String message, Throwable thrown) {
+      if (level == Level.WARNING) {
+        warnings.add(message);
+      }
+    }
+
+    @Override
+    public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+      if (level == Level.WARNING) {
+        warnings.add(format);
+      }
+    }
   }
 
   @Test
