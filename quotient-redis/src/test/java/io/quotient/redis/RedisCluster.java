@@ -12,7 +12,7 @@ final class RedisCluster implements AutoCloseable {
     RedisCluster cluster = new RedisCluster();
     try {
       for (int i = 0; i < 3; i++) {
-        cluster.nodes.add(RedisProcess.start(
+        cluster.nodes.add(RedisProcess.launch(
             "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"));
       }
       List<String> create = new ArrayList<>(List.of("--cluster", "create"));

@@ -26,7 +26,7 @@ final class RedisProcess implements AutoCloseable {
     this.extra = extra;
   }
 
-  static RedisProcess start(String... extra) {
+  static RedisProcess launch(String... extra) {
     try {
       RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory("quotient-redis"), List.of(extra));
       redis.start();

@@ -56,6 +56,22 @@ public final class ServerMetrics implements AutoCloseable {
         .register(registry);
   }
 
+  /**
+   * Publishes the shared burst limiter's state: {@code quotient_redis_shared} (1 while burst limits
+   * are shared through Redis, 0 while this instance uses its own buckets) and
+   * {@code quotient_redis_fallback_decisions_total} (requests decided on its own buckets because
+   * Redis could not be reached).
+   */
+  public void sharedBurstLimiter(java.util.function.BooleanSupplier shared, java.util.function.LongSupplier fallbacks) {
+    io.micrometer.core.instrument.Gauge.builder("quotient.redis.shared", () -> shared.getAsBoolean() ? 1 : 0)
+        .description("1 while burst limits are shared through Redis, 0 while this instance uses its own buckets")
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("quotient.redis.fallback.decisions", fallbacks,
+            f -> (double) f.getAsLong())
+        .description("requests decided on this instance's own burst buckets because Redis could not be reached")
+        .register(registry);
+  }
+
   /** Records one batch committed by the engine's write path. */
   public void writerBatch(int size, Duration elapsed) {
     writerBatchSizes.record(size);
