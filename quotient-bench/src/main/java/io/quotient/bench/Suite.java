@@ -3,6 +3,7 @@ package io.quotient.bench;
 import io.quotient.bench.audit.Postgres;
 import io.quotient.bench.baseline.RedisBaseline;
 import io.quotient.bench.baseline.SeedBaseline;
+import io.quotient.bench.cluster.ClusterBench;
 import io.quotient.bench.engine.EngineBench;
 import io.quotient.bench.http.HttpBench;
 import io.quotient.bench.memory.MemorySoak;
@@ -71,6 +72,7 @@ final class Suite {
         http(false, true);
       }
       case "memory" -> memory();
+      case "cluster" -> cluster();
       default -> {
         out.println("unknown mode " + mode + "\n" + Options.USAGE);
         return 64;
@@ -206,6 +208,30 @@ final class Suite {
     } catch (Exception e) {
       failures.add("http: " + e);
       out.println("  FAILED: " + e);
+    }
+  }
+
+  private void cluster() {
+    try {
+      Path jar = HttpBench.findJar(options);
+      if (jar == null) {
+        failures.add("cluster: no server jar under quotient-server/target (build it, or pass --server-jar)");
+        return;
+      }
+      if (!RedisBaseline.answers(options.redisPort())) {
+        failures.add("cluster: no Redis answers on port " + options.redisPort() + " (--redis-port)");
+        return;
+      }
+      out.println("- cluster: three servers on one PostgreSQL and one Redis");
+      for (Row row : new ClusterBench(db, options, jar, out).run("redis://127.0.0.1:" + options.redisPort())) {
+        table.add(row);
+        out.printf(Locale.ROOT, "  %s: %,.0f decisions/s, p99 %.2f ms, granted %,d, denied %,d, audit %s%n", row.scenario(),
+            row.decisionsPerSecond(), row.p99Millis(), row.granted(), row.denied(), row.audit());
+      }
+    } catch (Exception e) {
+      failures.add("cluster: " + e);
+      out.println("  FAILED: " + e);
+      e.printStackTrace(out);
     }
   }
 
