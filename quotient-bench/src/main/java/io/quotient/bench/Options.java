@@ -16,7 +16,7 @@ import java.util.List;
  * @param httpCallers the connections of the HTTP single-consume scenarios
  * @param batchCallers the connections of the HTTP batch scenarios
  * @param databaseUrl the PostgreSQL, as a {@code postgresql://} URL that psql and pgbench accept too
- * @param redisPort the local Redis for the baseline; 0 to skip it
+ * @param redisPort the local Redis for the baseline (0 skips it) and the one {@code cluster} mode shares burst limits through
  * @param durableRedisPort a port for the {@code appendfsync always} Redis the suite starts; 0 to skip it
  * @param baselines the shared {@code bench} directory with {@code seed-baseline/} and {@code redis-baseline/}
  * @param serverJar the server's runnable jar, or null to look for it under {@code quotient-server/target}
