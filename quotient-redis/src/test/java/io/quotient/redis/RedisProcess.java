@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A redis-server this test starts itself (the binary on the PATH), on a free loopback port, with
  * no persistence: stopping and starting it is an outage and an empty Redis, never the system's one.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
   final int port;
   private final Path dir;
   private final List<String> extra;
@@ -26,7 +26,8 @@ final class RedisProcess implements AutoCloseable {
     this.extra = extra;
   }
 
-  static RedisProcess launch(String... extra) {
+  /** Starts one on a free port, with {@code extra} arguments for redis-server; waits until it listens. */
+  public static RedisProcess launch(String... extra) {
     try {
       RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory("quotient-redis"), List.of(extra));
       redis.start();
@@ -36,11 +37,13 @@ final class RedisProcess implements AutoCloseable {
     }
   }
 
-  String url() {
+  /** Its {@code redis://} URL. */
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
-  void start() {
+  /** Starts it again on the same port (empty: it keeps nothing). */
+  public void start() {
     List<String> command = new ArrayList<>(List.of(
         "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--dir", dir.toString()));
@@ -61,7 +64,8 @@ final class RedisProcess implements AutoCloseable {
     throw new IllegalStateException("redis-server did not listen on " + port);
   }
 
-  void stop() {
+  /** Stops it (SIGTERM, then SIGKILL after 10 s): an outage for whoever uses it. */
+  public void stop() {
     if (process != null) {
       process.destroy();
       try {

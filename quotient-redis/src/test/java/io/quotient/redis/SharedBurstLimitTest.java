@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Burst limits shared by three engines on one database through one Redis: the local server
- * ({@code QUOTIENT_TEST_REDIS_URL}, else 127.0.0.1:6379) and a three-node Redis Cluster this test
- * starts. The clock stands still, so buckets never refill and the oracle is exact: each subject gets
+ * ({@link TestRedis}) and a three-node Redis Cluster this test starts. The clock stands still, so
+ * buckets never refill and the oracle is exact: each subject gets
  * exactly its burst, whichever engine each request goes through. With per-instance buckets the same
  * load would get three bursts.
  */
@@ -48,11 +48,13 @@ class SharedBurstLimitTest {
 
   private static Database database;
   private static RedisCluster cluster;
+  private static TestRedis redis;
   private static final MutableClock clock = MutableClock.at("2026-05-04T10:00:00Z");
 
   @BeforeAll
   static void start() {
     database = TestDatabase.create(16);
+    redis = TestRedis.open();
     cluster = RedisCluster.start();
   }
 
@@ -61,12 +63,12 @@ class SharedBurstLimitTest {
     if (cluster != null) {
       cluster.close();
     }
+    redis.close();
     database.close();
   }
 
   static String localRedis() {
-    String url = System.getenv("QUOTIENT_TEST_REDIS_URL");
-    return url == null || url.isBlank() ? "redis://127.0.0.1:6379" : url;
+    return redis.url();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quotient.plan.Rate;
 import io.quotient.rate.BurstLimiter;
 import io.quotient.redis.RedisBurstLimiter;
+import io.quotient.redis.TestRedis;
 import io.quotient.testing.MutableClock;
 import java.util.List;
 import java.util.UUID;
@@ -13,16 +14,16 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code QUOTIENT_REDIS_URL} wires the shared burst limiter into the server: the tokens its consumes
  * take are the ones another instance sees in Redis, and {@code /metrics} says it is shared. Uses the
- * local Redis ({@code QUOTIENT_TEST_REDIS_URL}, else 127.0.0.1:6379). The clock stands still.
+ * local Redis ({@link TestRedis}). The clock stands still.
  */
 class SharedBurstLimitHttpTest {
   @Test
   void consumes_take_tokens_from_the_bucket_every_instance_shares() {
-    String redisUrl = System.getenv().getOrDefault("QUOTIENT_TEST_REDIS_URL", "redis://127.0.0.1:6379");
     MutableClock clock = MutableClock.at("2026-07-01T09:00:00Z");
     String subject = "http-" + UUID.randomUUID();
-    try (TestServer server = TestServer.start(clock, c -> c.withRedisUrl(redisUrl));
-        RedisBurstLimiter otherInstance = RedisBurstLimiter.builder(redisUrl).build()) {
+    try (TestRedis redis = TestRedis.open();
+        TestServer server = TestServer.start(clock, c -> c.withRedisUrl(redis.url()));
+        RedisBurstLimiter otherInstance = RedisBurstLimiter.builder(redis.url()).build()) {
       String service = server.createKey("service");
       assertThat(server.put("/v1/plans/rated", TestServer.ADMIN_KEY,
           "{\"limits\":{\"calls\":{\"limit\":1000,\"period\":\"month\",\"rate\":{\"perSecond\":1,\"burst\":5}}}}").status())
