@@ -37,6 +37,20 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts one that speaks TLS only, on a free port, with this certificate and key (clients are
+   * not asked for certificates).
+   */
+  static RedisProcess launchTls(Path cert, Path key) {
+    return launch("--port", "0", "--tls-port", "PORT", "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+        "--tls-ca-cert-file", cert.toString(), "--tls-auth-clients", "no");
+  }
+
+  /** Its {@code rediss://} URL, for one started by {@link #launchTls}; the self-signed certificate is not verified. */
+  String tlsUrl() {
+    return "rediss://127.0.0.1:" + port + "?verifyPeer=NONE";
+  }
+
   /** Its {@code redis://} URL. */
   public String url() {
     return "redis://127.0.0.1:" + port;
@@ -47,7 +61,9 @@ public final class RedisProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         "redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
         "--dir", dir.toString()));
-    command.addAll(extra);
+    for (String arg : extra) {
+      command.add(arg.equals("PORT") ? Integer.toString(port) : arg);
+    }
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
     } catch (IOException e) {
