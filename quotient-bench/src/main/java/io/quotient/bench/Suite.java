@@ -10,6 +10,8 @@ import io.quotient.bench.memory.MemorySoak;
 import io.quotient.bench.report.Row;
 import io.quotient.bench.report.Shape;
 import io.quotient.bench.report.Table;
+import io.quotient.rate.BurstLimiter;
+import io.quotient.redis.RedisBurstLimiter;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,8 +224,17 @@ final class Suite {
         failures.add("cluster: no Redis answers on port " + options.redisPort() + " (--redis-port)");
         return;
       }
+      String redisUrl = "redis://127.0.0.1:" + options.redisPort();
+      EngineBench engine = new EngineBench(db, options);
+      int callers = 64;
+      step("engine consume x" + callers + ", burst rate taken in process",
+          () -> engine.rated(callers, BurstLimiter.inProcess(), "in-process buckets"));
+      try (RedisBurstLimiter redis = RedisBurstLimiter.builder(redisUrl).build()) {
+        step("engine consume x" + callers + ", burst rate taken in Redis",
+            () -> engine.rated(callers, redis, "Redis buckets"));
+      }
       out.println("- cluster: three servers on one PostgreSQL and one Redis");
-      for (Row row : new ClusterBench(db, options, jar, out).run("redis://127.0.0.1:" + options.redisPort())) {
+      for (Row row : new ClusterBench(db, options, jar, out).run(redisUrl)) {
         table.add(row);
         out.printf(Locale.ROOT, "  %s: %,.0f decisions/s, p99 %.2f ms, granted %,d, denied %,d, audit %s%n", row.scenario(),
             row.decisionsPerSecond(), row.p99Millis(), row.granted(), row.denied(), row.audit());
