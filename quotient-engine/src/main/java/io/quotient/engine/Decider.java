@@ -154,6 +154,38 @@ final class Decider {
         .window(Instant.ofEpochMilli(counter.key.windowStart()), resetsAt);
   }
 
+  /**
+   * Tells the burst limiter, before a batch is decided, which tokens its requests will claim if
+   * otherwise granted ({@code requests} in decision order; null entries claim nothing).
+   */
+  void prefetchRateTokens(BatchState state, List<Plan> plans, List<ConsumeRequest> requests, Instant now) {
+    List<List<BurstLimiter.Claim>> all = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      ConsumeRequest request = requests.get(i);
+      Plan plan = plans.get(i);
+      if (request == null || plan == null) {
+        continue;
+      }
+      List<BurstLimiter.Claim> claims = new ArrayList<>(1);
+      for (Item item : request.items()) {
+        Limit limit = plan.limitOf(item.metric());
+        if (limit != null && limit.rate() != null) {
+          claims.add(new BurstLimiter.Claim(request.subject(), item.metric(), limit.rate(), item.amount()));
+        }
+      }
+      if (!claims.isEmpty()) {
+        all.add(claims);
+      }
+    }
+    if (all.isEmpty()) {
+      return;
+    }
+    if (state.rateTokens == null) {
+      state.rateTokens = rates.begin();
+    }
+    state.rateTokens.prefetch(all, now);
+  }
+
   /** Takes the burst-rate tokens {@code state}'s decisions took, once its batch has committed. */
   void commitRateTokens(BatchState state, Instant now) {
     if (state.rateTokens != null) {

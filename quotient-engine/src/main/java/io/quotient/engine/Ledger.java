@@ -291,6 +291,18 @@ final class Ledger implements AutoCloseable {
     Store.loadGrants(c, withGrants, state, true);
     Map<Idempotency.Ref, Idempotency.Stored> stored = Idempotency.find(c, refs);
 
+    // The requests that will be decided (not replays or mismatches of a stored key), in order.
+    List<ConsumeRequest> decided = new ArrayList<>(n);
+    List<Plan> decidedPlans = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Pending pending = batch.get(i);
+      if (pending.ref() == null || stored.get(pending.ref()) == null) {
+        decided.add(pending.request());
+        decidedPlans.add(planOf[i]);
+      }
+    }
+    decider.prefetchRateTokens(state, decidedPlans, decided, now);
+
     ConsumeResult[] results = new ConsumeResult[n];
     Map<Integer, Long> replays = new HashMap<>();
     Map<Instant, String> formatted = new HashMap<>();

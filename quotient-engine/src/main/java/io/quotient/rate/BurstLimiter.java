@@ -54,6 +54,16 @@ public interface BurstLimiter {
      */
     int acquire(List<Claim> claims, Instant now, boolean take);
 
+    /**
+     * A hint, before the batch is decided: the claims of the requests it will decide, in the order
+     * it will decide them, each as if it were otherwise granted (some will not be, and will never
+     * {@link #acquire}). An implementation whose every acquire is a round trip may start taking
+     * them ahead, together; it must still answer each {@link #acquire} as if the requests that do
+     * acquire had been decided alone, in order, and give back on commit or abandon what it took
+     * for requests that never acquired. The default does nothing.
+     */
+    default void prefetch(List<List<Claim>> requests, Instant now) {}
+
     /** The batch committed: the tokens taken count. */
     void commit(Instant now);
 

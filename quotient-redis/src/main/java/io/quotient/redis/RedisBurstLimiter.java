@@ -10,6 +10,8 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -24,9 +26,16 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,6 +88,7 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
 
   private volatile StatefulConnection<String, String> connection;
   private volatile RedisScriptingCommands<String, String> commands;
+  private volatile RedisScriptingAsyncCommands<String, String> asyncCommands;
   private volatile boolean up;
   private volatile RuntimeException lastFailure;
   private long nextLogMillis; // guarded by this
@@ -178,10 +188,12 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
         if (client instanceof RedisClusterClient cluster) {
           StatefulRedisClusterConnection<String, String> c = cluster.connect();
           commands = c.sync();
+          asyncCommands = c.async();
           opened = c;
         } else {
           StatefulRedisConnection<String, String> c = ((RedisClient) client).connect();
           commands = c.sync();
+          asyncCommands = c.async();
           opened = c;
         }
         connection = opened;
@@ -192,6 +204,9 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
         } else {
           ((StatefulRedisConnection<String, String>) connection).sync().ping();
         }
+        // Prefetched scripts run by digest only: load them (a restarted Redis has forgotten them).
+        commands.scriptLoad(Scripts.ACQUIRE);
+        commands.scriptLoad(Scripts.GIVE_BACK);
         up = true;
         if (lastFailure != null) {
           log.info("Redis at {} answers again: burst limits are shared again", redacted);
@@ -277,10 +292,44 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
   /**
    * One batch attempt: tokens taken in Redis at once (remembered to give back on abandon), or, while
    * Redis cannot be reached, through an attempt on the fallback buckets.
+   *
+   * <p><b>Prefetch.</b> Before the batch is decided, every request's script is sent at once
+   * (pipelined on the connection, one round trip for the batch instead of one per request), taking
+   * tokens as if every request were otherwise granted, in order. Each {@link #acquire} then takes
+   * the next result of its subject. A result whose request never acquired (denied for quota, say)
+   * is met first and skipped: its tokens are given back at once, and that subject's later results
+   * that said "limited" are no longer trusted (they saw fewer tokens than were really taken), so
+   * those requests run their script again; results that said "granted" stay true, since the
+   * requests that really took before them took no more than the prefetch assumed. Requests with
+   * the same claims are interchangeable: the k-th of them to acquire gets the k-th result. Results
+   * no request took are given back on commit or abandon.
    */
   private final class Shared implements Attempt {
     private final List<List<Claim>> taken = new ArrayList<>();
+    private final Map<String, ArrayDeque<Prefetched>> prefetched = new HashMap<>();
+    private final Set<String> distrusted = new HashSet<>();
     private Attempt local;
+
+    private record Prefetched(List<Claim> claims, RedisFuture<Long> result) {}
+
+    /** A prefetched script that did not run (Redis no longer knew it). */
+    private static final long NOT_RUN = Long.MAX_VALUE;
+
+    @Override
+    public void prefetch(List<List<Claim>> requests, Instant now) {
+      RedisScriptingAsyncCommands<String, String> async = asyncCommands;
+      if (!up || async == null) {
+        return;
+      }
+      try {
+        for (List<Claim> claims : requests) {
+          RedisFuture<Long> result = async.evalsha(acquireSha, ScriptOutputType.INTEGER, keys(claims), args(claims, now, true));
+          prefetched.computeIfAbsent(claims.get(0).subject(), k -> new ArrayDeque<>()).add(new Prefetched(claims, result));
+        }
+      } catch (RedisException e) {
+        down(e); // what was sent is met by acquire or returned; the rest is decided without a prefetch
+      }
+    }
 
     @Override
     public int acquire(List<Claim> claims, Instant now, boolean take) {
@@ -289,6 +338,12 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
       }
       if (up) {
         try {
+          if (take) {
+            Integer answer = fromPrefetch(claims, now);
+            if (answer != null) {
+              return answer;
+            }
+          }
           long limited = run(acquireSha, Scripts.ACQUIRE, keys(claims), args(claims, now, take));
           if (limited < 0 && take) {
             taken.add(List.copyOf(claims));
@@ -305,17 +360,88 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
       return local.acquire(claims, now, take);
     }
 
+    /** The prefetched answer for {@code claims}, or null when the script must run now. */
+    private Integer fromPrefetch(List<Claim> claims, Instant now) {
+      String subject = claims.get(0).subject();
+      ArrayDeque<Prefetched> queue = prefetched.get(subject);
+      while (queue != null && !queue.isEmpty()) {
+        Prefetched next = queue.poll();
+        long result = await(next);
+        if (!next.claims().equals(claims)) {
+          // Its request never acquired: what it took goes back before anything else is decided.
+          if (result < 0) {
+            run(giveBackSha, Scripts.GIVE_BACK, keys(next.claims()), args(next.claims(), now, false));
+            distrusted.add(subject);
+          }
+          continue;
+        }
+        if (result < 0) {
+          taken.add(next.claims());
+          return -1;
+        }
+        return result == NOT_RUN || distrusted.contains(subject) ? null : (int) result;
+      }
+      return null;
+    }
+
+    /** A prefetched result: -1 (taken), the index of the claim short of tokens, or {@link #NOT_RUN}. */
+    private long await(Prefetched prefetched) {
+      try {
+        return prefetched.result().get(commandTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RedisException("interrupted waiting for Redis", e);
+      } catch (TimeoutException e) {
+        throw new RedisException("Redis did not answer within " + commandTimeout, e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RedisNoScriptException) {
+          return NOT_RUN; // took nothing; the request runs its script now
+        }
+        throw e.getCause() instanceof RedisException redis ? redis : new RedisException(e.getCause());
+      }
+    }
+
+    /** Gives back what prefetched results took for requests that never acquired. */
+    private void returnUnclaimed(Instant now) {
+      List<RedisFuture<Long>> returns = new ArrayList<>();
+      RedisScriptingAsyncCommands<String, String> async = asyncCommands;
+      for (ArrayDeque<Prefetched> queue : prefetched.values()) {
+        for (Prefetched left : queue) {
+          if (await(left) < 0) {
+            returns.add(async.evalsha(giveBackSha, ScriptOutputType.INTEGER, keys(left.claims()),
+                args(left.claims(), now, false)));
+          }
+        }
+      }
+      prefetched.clear();
+      for (RedisFuture<Long> pending : returns) {
+        await(new Prefetched(List.of(), pending));
+      }
+    }
+
     @Override
     public void commit(Instant now) {
       taken.clear();
-      if (local != null) {
-        local.commit(now);
+      try {
+        if (!prefetched.isEmpty() && up) {
+          returnUnclaimed(now);
+        }
+      } catch (RedisException e) {
+        down(e); // they stay taken: stricter for a moment, never looser
+      } finally {
+        prefetched.clear();
+        if (local != null) {
+          local.commit(now);
+        }
       }
     }
 
     @Override
     public void abandon(Instant now) {
       try {
+        if (!prefetched.isEmpty() && up) {
+          returnUnclaimed(now);
+        }
         for (List<Claim> claims : taken) {
           if (!up) {
             break; // they stay taken: stricter for a moment, never looser
@@ -326,6 +452,7 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
         down(e);
       } finally {
         taken.clear();
+        prefetched.clear();
         if (local != null) {
           local.abandon(now);
         }
