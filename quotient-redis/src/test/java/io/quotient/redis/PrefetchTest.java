@@ -17,6 +17,7 @@ import io.quotient.rate.BurstLimiter;
 import io.quotient.rate.BurstLimiter.Claim;
 import io.quotient.storage.Database;
 import io.quotient.subject.Subject;
+import io.quotient.testing.Eventually;
 import io.quotient.testing.MutableClock;
 import io.quotient.testing.TestDatabase;
 import java.sql.Connection;
@@ -52,7 +53,7 @@ class PrefetchTest {
   static void start() {
     database = TestDatabase.create(8);
     redis = TestRedis.open();
-    limiter = RedisBurstLimiter.builder(redis.url()).build();
+    limiter = RedisBurstLimiter.builder(redis.url()).commandTimeout(TestRedis.PATIENT).build();
     q = Quotient.builder(database.dataSource()).clock(clock).writers(1).sweepInterval(null).burstLimiter(limiter)
         .onBatchCommitted((size, elapsed) -> batchSizes.add(size)).build();
     q.putPlan(new Plan("prefetch", Map.of(
@@ -87,7 +88,7 @@ class PrefetchTest {
     assertThat(results).extracting(r -> ((Decision) r).reason()).containsExactly(
         null, DenialReason.QUOTA_EXCEEDED, null, DenialReason.RATE_LIMITED, DenialReason.QUOTA_EXCEEDED, null);
     // Another instance sees both buckets empty, and nothing given back twice.
-    try (RedisBurstLimiter other = RedisBurstLimiter.builder(redis.url()).build()) {
+    try (RedisBurstLimiter other = RedisBurstLimiter.builder(redis.url()).commandTimeout(TestRedis.PATIENT).build()) {
       assertThat(other.begin().acquire(List.of(new Claim(user, "m", new Rate(1, 2), 1)), clock.instant(), false)).isEqualTo(0);
       assertThat(other.begin().acquire(List.of(new Claim(user, "n", new Rate(1, 5), 1)), clock.instant(), false)).isEqualTo(0);
       // A second later m has one token again (and only one).
@@ -109,7 +110,7 @@ class PrefetchTest {
     }
     List<ConsumeResult> results = inOneBatch(user, requests);
     assertThat(results).allSatisfy(r -> assertThat(((Decision) r).reason()).isEqualTo(DenialReason.QUOTA_EXCEEDED));
-    try (RedisBurstLimiter other = RedisBurstLimiter.builder(redis.url()).build()) {
+    try (RedisBurstLimiter other = RedisBurstLimiter.builder(redis.url()).commandTimeout(TestRedis.PATIENT).build()) {
       assertThat(other.begin().acquire(List.of(new Claim(user, "n", new Rate(1, 5), 5)), clock.instant(), false)).isEqualTo(-1);
     }
   }
@@ -142,7 +143,9 @@ class PrefetchTest {
     for (CompletableFuture<ConsumeResult> future : futures) {
       results.add(future.get(BOUND_SECONDS, TimeUnit.SECONDS));
     }
-    assertThat(batchSizes).contains(requests.size());
+    // The listener hears of a batch after its callers have their answers.
+    Eventually.await("one batch of " + requests.size(), java.time.Duration.ofSeconds(BOUND_SECONDS),
+        () -> batchSizes.contains(requests.size()));
     return results;
   }
 

@@ -87,7 +87,7 @@ class SharedBurstLimitTest {
 
   @Test
   void a_request_takes_every_items_tokens_or_none_and_a_check_takes_none() {
-    try (RedisBurstLimiter limiter = RedisBurstLimiter.builder(localRedis()).build()) {
+    try (RedisBurstLimiter limiter = RedisBurstLimiter.builder(localRedis()).commandTimeout(TestRedis.PATIENT).build()) {
       String subject = "items-" + UUID.randomUUID();
       Instant now = clock.instant();
       Claim a = new Claim(subject, "a", new Rate(1, 2), 1);
@@ -108,8 +108,8 @@ class SharedBurstLimitTest {
 
   @Test
   void an_abandoned_attempt_gives_its_tokens_back() {
-    try (RedisBurstLimiter one = RedisBurstLimiter.builder(localRedis()).build();
-        RedisBurstLimiter other = RedisBurstLimiter.builder(localRedis()).build()) {
+    try (RedisBurstLimiter one = RedisBurstLimiter.builder(localRedis()).commandTimeout(TestRedis.PATIENT).build();
+        RedisBurstLimiter other = RedisBurstLimiter.builder(localRedis()).commandTimeout(TestRedis.PATIENT).build()) {
       String subject = "abandon-" + UUID.randomUUID();
       Instant now = clock.instant();
       Claim three = new Claim(subject, "m", new Rate(1, 5), 3);
@@ -130,7 +130,7 @@ class SharedBurstLimitTest {
     List<Quotient> engines = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        RedisBurstLimiter limiter = RedisBurstLimiter.builder(url).build();
+        RedisBurstLimiter limiter = RedisBurstLimiter.builder(url).commandTimeout(TestRedis.PATIENT).build();
         limiters.add(limiter);
         engines.add(Quotient.builder(database.dataSource()).clock(clock).burstLimiter(limiter).sweepInterval(null).build());
       }

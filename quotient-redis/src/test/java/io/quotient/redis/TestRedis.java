@@ -13,6 +13,12 @@ public final class TestRedis implements AutoCloseable {
   /** The environment variable naming a Redis for tests. */
   public static final String URL_VARIABLE = "QUOTIENT_TEST_REDIS_URL";
 
+  /**
+   * The command timeout of limiters in tests that are not about falling back: a loaded test
+   * machine must not push them onto local buckets (that is {@code FallbackTest}'s subject).
+   */
+  public static final java.time.Duration PATIENT = java.time.Duration.ofSeconds(5);
+
   private final String url;
   private final RedisProcess own;
 

@@ -26,8 +26,8 @@ class TlsTest {
     assertThat(openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0).as("openssl made a certificate").isTrue();
     // The plain port given by RedisProcess is turned off; its port becomes the TLS port.
     try (RedisProcess redis = RedisProcess.launchTls(dir.resolve("cert.pem"), dir.resolve("key.pem"));
-        RedisBurstLimiter one = RedisBurstLimiter.builder(redis.tlsUrl()).build();
-        RedisBurstLimiter other = RedisBurstLimiter.builder(redis.tlsUrl()).build()) {
+        RedisBurstLimiter one = RedisBurstLimiter.builder(redis.tlsUrl()).commandTimeout(TestRedis.PATIENT).build();
+        RedisBurstLimiter other = RedisBurstLimiter.builder(redis.tlsUrl()).commandTimeout(TestRedis.PATIENT).build()) {
       assertThat(one.shared()).isTrue();
       Instant now = Instant.parse("2026-08-01T00:00:00Z");
       Claim four = new Claim("tls-user", "m", new Rate(1, 5), 4);
