@@ -29,8 +29,12 @@ final class Container implements AutoCloseable {
     connector.setPort(0);
     jetty.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/app");
-    context.addServlet(new ServletHolder(servlet), "/*");
-    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder servletHolder = new ServletHolder(servlet);
+    servletHolder.setAsyncSupported(true);
+    context.addServlet(servletHolder, "/*");
+    FilterHolder filterHolder = new FilterHolder(filter);
+    filterHolder.setAsyncSupported(true);
+    context.addFilter(filterHolder, "/*", EnumSet.of(DispatcherType.REQUEST));
     jetty.setHandler(context);
     jetty.start();
     url = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/app");

@@ -67,6 +67,7 @@ class QuotaFilterTest {
         .route(QuotaRoute.path("/dedup/*").metric("ai_generations", 1)
             .mode(QuotaRoute.Mode.CHARGE_ON_SUCCESS).deduplicate(true).build())
         .route(QuotaRoute.path("/premium").metric("premium", 1).denialStatus(402).upgradeUrl(UPGRADE).build())
+        .route(QuotaRoute.path("/async").metric("ai_generations", 1).mode(QuotaRoute.Mode.CHARGE_ON_SUCCESS).build())
         .route(QuotaRoute.path("/slow").metric("generations", 1).mode(QuotaRoute.Mode.CHARGE_ON_SUCCESS).build())
         .build();
     app = new Container(filter, new Handler());
@@ -92,6 +93,21 @@ class QuotaFilterTest {
       String path = request.getPathInfo();
       runs.computeIfAbsent(path.startsWith("/dedup") ? "/dedup" : path, p -> new AtomicInteger()).incrementAndGet();
       String body = new String(request.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (path.equals("/async")) {
+        // The answer is written on another thread after the filter has returned.
+        jakarta.servlet.AsyncContext async = request.startAsync();
+        Thread.ofVirtual().start(() -> {
+          try {
+            ((HttpServletResponse) async.getResponse()).setStatus(body.startsWith("status ") ? Integer.parseInt(body.substring(7)) : 200);
+            async.getResponse().getWriter().write("done");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } finally {
+            async.complete();
+          }
+        });
+        return;
+      }
       if (path.equals("/slow")) {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
@@ -162,6 +178,19 @@ class QuotaFilterTest {
     assertThat(JSON.readTree(ok.body()).get("remaining").asText()).as("the decision, as the handler sees it").isEqualTo("9");
     assertThat(used("s1", "ai_generations")).isEqualTo(1);
     assertThat(usage("s1", "ai_generations").held()).isZero();
+  }
+
+  @Test
+  void an_async_answer_is_charged_when_it_completes_and_only_if_it_succeeds() throws Exception {
+    assertThat(app.post("/async", "as1", "status 503").statusCode()).isEqualTo(503);
+    assertThat(app.post("/async", "as1", "fine").statusCode()).isEqualTo(200);
+    // The hold is settled from the AsyncListener, which may run just after the answer is sent.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (usage("as1", "ai_generations").held() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(usage("as1", "ai_generations").held()).isZero();
+    assertThat(used("as1", "ai_generations")).isEqualTo(1);
   }
 
   @Test
