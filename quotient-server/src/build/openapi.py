@@ -38,7 +38,7 @@ def body(schema, required=True):
     return {"required": required, "content": {"application/json": {"schema": schema}}}
 ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLength":255}}
 NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}
-IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
+IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. X-Idempotency-Key (the seeds' name) is read when Idempotency-Key is absent. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
 REFUND_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"This refund's own key (the body's idempotencyKey names the consume to refund). A retry with the same key replays the first refund (header Idempotent-Replayed: true) and gives nothing back again. Same key, other parameters (or a key a consume of the subject used): 422. Same key while the first is undecided: 409. Scoped to the consume's subject. A 409 not-refundable stores nothing: a retry is decided again."}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
@@ -146,7 +146,7 @@ DEC = {"allowed":{"type":"boolean"},"reason":NL("string", enum=REASONS + [None],
 CONSUME = {"subject":SUBJ,"metric":METRIC,"amount":AMOUNT,"items":{"type":"array","minItems":1,"maxItems":32,"items":ITEM},"metadata":META}
 PRICE = A({"amount":{"type":"string"},"currency":{"type":"string"}})
 RATE = A({"perSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1}})
-LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total"]},
+LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total","concurrent"]},
   "enforcement":{"type":"string","enum":["hard","soft"],"default":"hard"},"overagePrice":{**PRICE,"nullable":True},"rate":{**RATE,"nullable":True}}
 LIMIT_REQUEST = S(LIMIT_PROPS,["limit","period"])
 LIMIT_REQUEST["properties"]["enforcement"] = NL("string", enum=["hard","soft",None], default="hard")

@@ -14,7 +14,7 @@ public record Plan(String name, Map<String, Limit> limits) {
    * One metric's limit, in answers and in {@link PlanRequest}.
    *
    * @param limit the allowance per window, 0 or more; null for unlimited (always written)
-   * @param period {@code month}, {@code billing_month}, {@code day}, {@code hour} or {@code total}
+   * @param period {@code month}, {@code billing_month}, {@code day}, {@code hour}, {@code total} or {@code concurrent} (units in flight, held by reservations and always returned)
    * @param enforcement {@code hard} (deny past the limit) or {@code soft} (allow, count overage);
    *     in a request, null means {@code hard}
    * @param overagePrice the price of a unit past a soft limit; may be null

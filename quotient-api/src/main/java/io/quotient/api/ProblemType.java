@@ -44,6 +44,15 @@ public enum ProblemType {
   STORAGE_UNAVAILABLE("storage-unavailable", 503, "Storage unavailable"),
   /** The server is shutting down and takes no new requests. */
   SHUTTING_DOWN("shutting-down", 503, "Shutting down"),
+  /**
+   * Sent by the servlet filter (not the server) to an end user past a quota: 429 unless the route
+   * configures 402 or 403. Members {@code metric}, {@code limit}, {@code remaining}, {@code reset}
+   * and {@code upgradeUrl}; the answer carries {@code Retry-After}, {@code RateLimit-Policy} and
+   * {@code RateLimit}.
+   */
+  QUOTA_EXCEEDED("quota-exceeded", 429, "Quota exceeded"),
+  /** Sent by the servlet filter of a fail-closed route when Quotient cannot be asked. */
+  QUOTA_UNAVAILABLE("quota-unavailable", 503, "Quota service unavailable"),
   /** A bug: the server failed to answer. Never sent for bad input. */
   INTERNAL_ERROR("internal-error", 500, "Internal error");
 

@@ -18,7 +18,7 @@ public record Usage(String subject, String plan, List<Metric> metrics) {
    *
    * @param metric the metric
    * @param limit the allowance per window; null when unlimited
-   * @param period {@code month}, {@code billing_month}, {@code day}, {@code hour} or {@code total}
+   * @param period {@code month}, {@code billing_month}, {@code day}, {@code hour}, {@code total} or {@code concurrent} (units in flight, held by reservations and always returned)
    * @param enforcement {@code hard} or {@code soft}
    * @param used units counted in the window (overage included)
    * @param held units held by open reservations

@@ -17,6 +17,7 @@ import io.quotient.api.EventPage;
 import io.quotient.api.Grant;
 import io.quotient.api.GrantRequest;
 import io.quotient.api.Grants;
+import io.quotient.api.Health;
 import io.quotient.api.IssuedKey;
 import io.quotient.api.Key;
 import io.quotient.api.KeyRequest;
@@ -43,6 +44,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -82,6 +84,12 @@ import java.util.concurrent.ExecutionException;
  * also when its outcome is unknown (lost answer, timeout, {@code storage-unavailable}). A grant, a
  * reset and a new key are not repeated once they may have arrived: the server does not
  * de-duplicate them, and a repeat would act twice.
+ *
+ * <p><b>Circuit breaker.</b> When the server stops answering (5 attempts in a row without an
+ * answer, unless {@link Builder#circuitBreaker set}), calls fail at once with a
+ * {@link QuotientUnreachableException} whose {@code circuitOpen()} is true, for 5 seconds; then one
+ * call goes as a probe, and its answer lets every call through again. A server that is down so
+ * costs no timeout per call.
  *
  * <p>This class is thread-safe and for best performance a single instance should be shared by the
  * whole application: it holds one connection pool. Close it when the application stops.
@@ -366,6 +374,24 @@ public final class QuotientClient implements AutoCloseable {
    * Stops taking calls and closes the connections, after the exchanges in flight have finished
    * (each within the request timeout). Calls after it fail with {@link IllegalStateException}.
    */
+  /** The server's readiness ({@code GET /health/ready}): {@code up} when it takes requests and its database answers; a server that is not ready answers 503, thrown as a {@link QuotientProtocolException}. No key is needed. */
+  public Health health() {
+    return await(healthAsync());
+  }
+
+  /** As {@link #health()}, without blocking. */
+  public CompletableFuture<Health> healthAsync() {
+    return send(get("/health/ready", Health.class));
+  }
+
+  /**
+   * True while the circuit breaker is open: the server failed the last attempts and calls fail at
+   * once until a probe gets an answer (see {@link Builder#circuitBreaker}). For health checks.
+   */
+  public boolean isCircuitOpen() {
+    return transport.isCircuitOpen();
+  }
+
   @Override
   public void close() {
     transport.close();
@@ -487,6 +513,9 @@ public final class QuotientClient implements AutoCloseable {
     private int retries = 2;
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(2);
+    private int breakerFailures = 5;
+    private Duration breakerOpenFor = Duration.ofSeconds(5);
+    private InstantSource clock = InstantSource.system();
 
     private Builder() {}
 
@@ -559,6 +588,34 @@ public final class QuotientClient implements AutoCloseable {
     }
 
     /**
+     * The circuit breaker: after {@code failures} attempts in a row get no answer (no connection,
+     * lost answer, timeout, server or storage unavailable), calls fail at once with a
+     * {@link QuotientUnreachableException} ({@code circuitOpen()} true) for {@code openFor}, then
+     * one call goes as a probe and its answer closes the breaker; 5 failures and 5 seconds unless
+     * set. A server that is down then costs a caller no timeout and no retries.
+     */
+    public Builder circuitBreaker(int failures, Duration openFor) {
+      if (failures < 1 || failures > 1000) {
+        throw new IllegalArgumentException("failures must be between 1 and 1000, was " + failures);
+      }
+      this.breakerOpenFor = positive(openFor, "openFor");
+      this.breakerFailures = failures;
+      return this;
+    }
+
+    /** Sends every call whatever happened to the previous ones: no circuit breaker. */
+    public Builder noCircuitBreaker() {
+      this.breakerFailures = 0;
+      return this;
+    }
+
+    /** The time the circuit breaker reads (tests move their own). */
+    Builder clock(InstantSource clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
      * A new client.
      *
      * @throws IllegalStateException when the URL or the API key is missing
@@ -583,7 +640,8 @@ public final class QuotientClient implements AutoCloseable {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
       return new QuotientClient(
-          new Transport(http, json, url, apiKey, requestTimeout, retries, initialBackoff, maxBackoff), json);
+          new Transport(http, json, url, apiKey, requestTimeout, retries, initialBackoff, maxBackoff,
+              breakerFailures == 0 ? null : new CircuitBreaker(breakerFailures, breakerOpenFor, clock)), json);
     }
 
     private static Duration positive(Duration value, String name) {

@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a growing, jittered pause, when its failure says either that the call surely did not arrive (no
  * connection; {@code shutting-down}), or that the outcome is unknown (lost answer, timeout,
  * {@code storage-unavailable}, {@code idempotency-key-in-flight}, a gateway's 502/503/504) and the
- * call is {@link Call.Replay#SAFE} to send again. Everything else is final.
+ * call is {@link Call.Replay#SAFE} to send again. Everything else is final. A {@link CircuitBreaker}
+ * (unless turned off) stops attempts to a server that keeps failing them.
  *
  * <p>Thread-safe: the JDK's {@link HttpClient} and a configured {@link ObjectMapper} are.
  */
@@ -46,10 +47,11 @@ final class Transport implements AutoCloseable {
   private final int maxRetries;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final CircuitBreaker breaker;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   Transport(HttpClient http, ObjectMapper json, URI base, String apiKey, Duration requestTimeout, int maxRetries,
-      Duration initialBackoff, Duration maxBackoff) {
+      Duration initialBackoff, Duration maxBackoff, CircuitBreaker breaker) {
     this.http = http;
     this.json = json;
     this.base = base;
@@ -58,6 +60,7 @@ final class Transport implements AutoCloseable {
     this.maxRetries = maxRetries;
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
+    this.breaker = breaker;
   }
 
   /** Sends {@code call}, retrying as the class comment says; the future fails with a {@link QuotientException}. */
@@ -75,11 +78,20 @@ final class Transport implements AutoCloseable {
       result.completeExceptionally(new IllegalStateException("the Quotient client is closed"));
       return;
     }
+    CircuitBreaker.Pass pass = breaker == null ? CircuitBreaker.Pass.CALL : breaker.pass();
+    if (pass == null) {
+      // No retry either: the breaker is open because attempts like this one fail.
+      result.completeExceptionally(new QuotientUnreachableException("Quotient at " + base + " is taken to be down after "
+          + "failed attempts; no call is sent before a probe at " + breaker.openUntil() + " gets an answer ("
+          + call.method() + " " + call.path() + ")", call.idempotencyKey(), null, true));
+      return;
+    }
     http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((response, error) -> {
       Failure failure;
       try {
         if (error == null) {
           if (response.statusCode() / 100 == 2) {
+            answered(pass);
             result.complete(read(call, response));
             return;
           }
@@ -88,11 +100,19 @@ final class Transport implements AutoCloseable {
           failure = failed(call, unwrap(error));
         }
       } catch (QuotientException e) {
+        answered(pass);
         result.completeExceptionally(e);
         return;
       } catch (RuntimeException | Error e) {
         result.completeExceptionally(e);
         return;
+      }
+      if (breaker != null) {
+        if (failure.down()) {
+          breaker.failed(pass);
+        } else {
+          breaker.answered(pass);
+        }
       }
       boolean again = failure.resend() == Resend.ALWAYS
           || (failure.resend() == Resend.IF_SAFE && call.replay() == Call.Replay.SAFE);
@@ -108,7 +128,19 @@ final class Transport implements AutoCloseable {
   /** When a failed attempt may be sent again. */
   private enum Resend { ALWAYS, IF_SAFE, NEVER }
 
-  private record Failure(QuotientException exception, Resend resend) {}
+  /**
+   * A failed attempt.
+   *
+   * @param down true when the server gave no usable answer (no connection, lost answer, timeout,
+   *     shutting down, storage or gateway unavailable): what opens the circuit breaker
+   */
+  private record Failure(QuotientException exception, Resend resend, boolean down) {}
+
+  private void answered(CircuitBreaker.Pass pass) {
+    if (breaker != null) {
+      breaker.answered(pass);
+    }
+  }
 
   private static Throwable unwrap(Throwable error) {
     Throwable e = error;
@@ -124,16 +156,16 @@ final class Transport implements AutoCloseable {
     // A connect timeout is a kind of HttpTimeoutException, but nothing was sent: test it first.
     if (error instanceof HttpConnectTimeoutException || error instanceof ConnectException) {
       return new Failure(new QuotientUnreachableException(
-          "could not connect to Quotient at " + base + " for " + what + ": " + describe(error), key, error), Resend.ALWAYS);
+          "could not connect to Quotient at " + base + " for " + what + ": " + describe(error), key, error), Resend.ALWAYS, true);
     }
     if (error instanceof HttpTimeoutException) {
       return new Failure(new QuotientTimeoutException(
-          "no answer from Quotient at " + base + " within " + requestTimeout + " for " + what, key, error), Resend.IF_SAFE);
+          "no answer from Quotient at " + base + " within " + requestTimeout + " for " + what, key, error), Resend.IF_SAFE, true);
     }
     if (error instanceof IOException) {
       return new Failure(new QuotientUnreachableException(
           "the connection to Quotient at " + base + " was lost before the answer to " + what + ": " + describe(error),
-          key, error), Resend.IF_SAFE);
+          key, error), Resend.IF_SAFE, true);
     }
     if (error instanceof RuntimeException r) {
       throw r;
@@ -165,11 +197,13 @@ final class Transport implements AutoCloseable {
         case STORAGE_UNAVAILABLE, IDEMPOTENCY_KEY_IN_FLIGHT -> Resend.IF_SAFE;
         default -> Resend.NEVER;
       };
-      return new Failure(new QuotientProblemException(problem, key), resend);
+      boolean down = known == ProblemType.SHUTTING_DOWN || known == ProblemType.STORAGE_UNAVAILABLE;
+      return new Failure(new QuotientProblemException(problem, key), resend, down);
     }
-    Resend resend = status == 502 || status == 503 || status == 504 ? Resend.IF_SAFE : Resend.NEVER;
+    boolean gateway = status == 502 || status == 503 || status == 504;
     return new Failure(new QuotientProtocolException(
-        "an answer that is not Quotient's: " + status + " " + excerpt(response), status, key, null), resend);
+        "an answer that is not Quotient's: " + status + " " + excerpt(response), status, key, null),
+        gateway ? Resend.IF_SAFE : Resend.NEVER, gateway);
   }
 
   private <T> T read(Call<T> call, HttpResponse<byte[]> response) {
@@ -215,6 +249,11 @@ final class Transport implements AutoCloseable {
   private static String excerpt(HttpResponse<byte[]> response) {
     String body = new String(response.body(), StandardCharsets.UTF_8);
     return body.length() <= BODY_EXCERPT ? body : body.substring(0, BODY_EXCERPT) + "…";
+  }
+
+  /** True while the circuit breaker stops attempts. */
+  boolean isCircuitOpen() {
+    return breaker != null && breaker.isOpen();
   }
 
   /** Stops taking calls; waits for the exchanges in flight (bounded by the request timeout). */

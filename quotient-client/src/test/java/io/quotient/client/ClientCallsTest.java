@@ -91,6 +91,12 @@ class ClientCallsTest {
   }
 
   @Test
+  void health_reads_the_servers_readiness() throws Exception {
+    assertThat(service.health().status()).isEqualTo("up");
+    assertThat(reader.healthAsync().get().database()).isEqualTo("up");
+  }
+
+  @Test
   void consume_grants_up_to_the_limit_and_a_denial_is_a_value() {
     for (int i = 1; i <= 5; i++) {
       Decision d = service.consume("consumer", "ai_generations", 1);

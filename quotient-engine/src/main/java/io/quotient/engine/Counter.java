@@ -32,11 +32,19 @@ final class Counter {
   }
 
   /**
-   * The allowance left in this window: {@code limit - planUsed - held}, never below 0; null when
-   * unlimited. The one formula for "remaining" (decisions, settlements, status).
+   * The allowance left in this window: {@code limit - taken}, never below 0; null when unlimited.
+   * The one formula for "remaining" (decisions, settlements, status).
    */
   Long remaining(Limit limit) {
-    return limit.isUnlimited() ? null : Math.max(0, limit.limit() - planUsed() - held);
+    return limit.isUnlimited() ? null : Math.max(0, limit.limit() - taken(limit));
+  }
+
+  /**
+   * The allowance in use: plan units used plus units held; for a {@code concurrent} limit only the
+   * units held, since in-flight units are never counted as usage.
+   */
+  long taken(Limit limit) {
+    return limit.isConcurrent() ? held : planUsed() + held;
   }
 
   void add(Allocation allocation) {

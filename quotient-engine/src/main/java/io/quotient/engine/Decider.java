@@ -83,6 +83,9 @@ final class Decider {
       if (allocations[i].breaks(limit)) {
         reasons[i] = DenialReason.QUOTA_EXCEEDED;
         reason = reason == null ? reasons[i] : reason;
+      } else if (limit.isConcurrent() && mode != Mode.RESERVE) {
+        // A consume of units in flight ends as it starts: it fits, and nothing is counted.
+        allocations[i] = Allocation.NONE;
       }
       if (limit.rate() != null) {
         if (claims == null) {
@@ -227,7 +230,7 @@ final class Decider {
     if (limit.isUnlimited()) {
       return bonus;
     }
-    long heldBeyondPlan = Math.max(0, counter.planUsed() + counter.held - limit.limit());
+    long heldBeyondPlan = Math.max(0, counter.taken(limit) - limit.limit());
     return Math.max(0, bonus - heldBeyondPlan);
   }
 

@@ -3,6 +3,7 @@ package io.quotient.engine;
 import io.quotient.InvalidArgumentException;
 import io.quotient.Names;
 import io.quotient.NotFoundException;
+import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReservationState;
@@ -70,6 +71,13 @@ final class Settlements {
           if (commit) {
             Subject subject = Subjects.find(c, reservation.subject());
             Plan plan = subject == null ? null : plans.latest(c, subject.plan());
+            if (plan != null) {
+              // Units in flight all return at commit: a concurrent metric is never counted as usage.
+              amounts.replaceAll((metric, amount) -> {
+                Limit limit = plan.limitOf(metric);
+                return limit != null && limit.isConcurrent() ? 0L : amount;
+              });
+            }
             event = Holds.commit(c, reservation, amounts, plan, state, now, ids, actor);
           } else {
             event = Holds.release(c, reservation, state, now, ids, actor);

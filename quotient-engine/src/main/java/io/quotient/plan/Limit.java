@@ -20,6 +20,16 @@ public record Limit(Long limit, Period period, Enforcement enforcement, OverageP
     InvalidArgumentException.require(limit == null || limit <= Names.MAX_AMOUNT, "limit", "must be at most 2^53");
     InvalidArgumentException.require(period != null, "period", "is required");
     enforcement = Objects.requireNonNullElse(enforcement, Enforcement.HARD);
+    // Units in flight past the cap would be a broken promise, and nothing is counted to bill.
+    InvalidArgumentException.require(period != Period.CONCURRENT || enforcement == Enforcement.HARD, "enforcement",
+        "must be hard for a concurrent limit");
+    InvalidArgumentException.require(period != Period.CONCURRENT || overagePrice == null, "overagePrice",
+        "must be absent for a concurrent limit: its units are never counted as usage");
+  }
+
+  /** True when the limit caps units in flight ({@link Period#CONCURRENT}) rather than usage in a window. */
+  public boolean isConcurrent() {
+    return period == Period.CONCURRENT;
   }
 
   /** A hard limit without price or rate. */

@@ -11,9 +11,16 @@ public enum Period {
   /** Clock hour in UTC. */
   HOUR,
   /** Never resets: a gauge, such as projects, given back by a refund when one is deleted. */
-  TOTAL;
+  TOTAL,
+  /**
+   * Units in flight ("at most 2 generations at once"): a reservation holds them while the work
+   * runs, and commit, release or expiry always gives them all back; they are never counted as
+   * usage. A consume of such a metric ends as it starts: granted when the units are free, it
+   * counts nothing. Always {@link Enforcement#HARD hard}, without an overage price.
+   */
+  CONCURRENT;
 
-  /** The wire name: {@code month}, {@code billing_month}, {@code day}, {@code hour}, {@code total}. */
+  /** The wire name: {@code month}, {@code billing_month}, {@code day}, {@code hour}, {@code total}, {@code concurrent}. */
   public String wireName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

@@ -12,11 +12,13 @@ import java.time.temporal.ChronoUnit;
 /**
  * One period instance: usage within it is counted together.
  *
- * @param start first instant of the window (inclusive); {@link #TOTAL_START} for {@code total}
- * @param end first instant after the window (exclusive); null for {@code total}, which never ends
+ * @param start first instant of the window (inclusive); {@link #TOTAL_START} for {@code total} and
+ *     {@code concurrent}
+ * @param end first instant after the window (exclusive); null for {@code total} and {@code concurrent},
+ *     which never end
  */
 public record Window(Instant start, Instant end) {
-  /** The start of the single window of a {@code total} limit. */
+  /** The start of the single window of a {@code total} or {@code concurrent} limit. */
   public static final Instant TOTAL_START = Instant.EPOCH;
 
   /**
@@ -34,7 +36,7 @@ public record Window(Instant start, Instant end) {
         yield span(start, start.plusMonths(1));
       }
       case BILLING_MONTH -> billingMonth(anchor.atZone(ZoneOffset.UTC), at);
-      case TOTAL -> new Window(TOTAL_START, null);
+      case TOTAL, CONCURRENT -> new Window(TOTAL_START, null);
     };
   }
 

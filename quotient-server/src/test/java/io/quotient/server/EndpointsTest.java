@@ -154,6 +154,29 @@ class EndpointsTest {
   }
 
   @Test
+  void a_concurrent_limit_caps_units_in_flight_over_http() {
+    ok(server.put("/v1/plans/one-at-a-time", ADMIN_KEY,
+        "{\"limits\":{\"generations\":{\"limit\":1,\"period\":\"concurrent\"}}}"), 200);
+    ok(server.put("/v1/subjects/u-conc", ADMIN_KEY, "{\"plan\":\"one-at-a-time\"}"), 200);
+    String reserve = "{\"subject\":\"u-conc\",\"metric\":\"generations\",\"amount\":1,\"ttlSeconds\":60}";
+    JsonNode first = ok(server.post("/v1/reservations", service, reserve), 200).json();
+    assertThat(first.get("allowed").asBoolean()).isTrue();
+    JsonNode second = ok(server.post("/v1/reservations", service, reserve), 200).json();
+    assertThat(second.get("allowed").asBoolean()).isFalse();
+    assertThat(second.get("reason").asText()).isEqualTo("quota_exceeded");
+    ok(server.post("/v1/reservations/" + first.get("reservationId").asText() + "/commit", service, "{}"), 200);
+    JsonNode usage = ok(server.get("/v1/subjects/u-conc/usage", service), 200).json();
+    assertThat(usage.at("/metrics/0/period").asText()).isEqualTo("concurrent");
+    assertThat(usage.at("/metrics/0/used").asLong()).as("never counted as usage").isZero();
+    assertThat(usage.at("/metrics/0/remaining").asLong()).isEqualTo(1);
+
+    TestServer.Response soft = server.put("/v1/plans/bad-concurrent", ADMIN_KEY,
+        "{\"limits\":{\"generations\":{\"limit\":1,\"period\":\"concurrent\",\"enforcement\":\"soft\"}}}");
+    assertThat(soft.status()).as(soft.toString()).isEqualTo(422);
+    assertThat(soft.body()).contains("enforcement");
+  }
+
+  @Test
   void subjects_are_put_and_read() {
     JsonNode s = ok(server.put("/v1/subjects/u-subj", ADMIN_KEY,
         "{\"plan\":\"growth\",\"billingAnchor\":\"2026-01-31T00:00:00Z\",\"metadata\":{\"team\":\"core\"}}"), 200).json();

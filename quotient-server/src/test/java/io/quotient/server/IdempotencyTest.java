@@ -58,6 +58,16 @@ class IdempotencyTest {
   }
 
   @Test
+  void the_seeds_x_idempotency_key_is_the_same_key() {
+    String body = "{\"subject\":\"i6\",\"metric\":\"ai_generations\",\"amount\":1}";
+    consume(service, "op-6", body);
+    TestServer.Response seeds = server.send("POST", "/v1/consume", service, body,
+        java.util.Map.of("Content-Type", "application/json", "X-Idempotency-Key", "op-6"));
+    assertThat(seeds.headers().firstValue("Idempotent-Replayed")).contains("true");
+    assertThat(used("i6", "ai_generations")).isEqualTo(1);
+  }
+
+  @Test
   void a_denial_is_replayed_too() {
     String body = "{\"subject\":\"i2\",\"metric\":\"exports\",\"amount\":5}";
     TestServer.Response first = consume(service, "op-2", body);

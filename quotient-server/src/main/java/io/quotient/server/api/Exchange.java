@@ -89,9 +89,14 @@ final class Exchange {
     return media.equals("application/json") || (media.startsWith("application/") && media.endsWith("+json"));
   }
 
-  /** The {@code Idempotency-Key} header, checked; null when absent. */
+  /** The {@code Idempotency-Key} header (or the seeds' {@code X-Idempotency-Key}), checked; null when absent. */
   static String idempotencyKey(Context ctx) {
-    String key = ctx.header(Headers.IDEMPOTENCY_KEY);
+    String header = Headers.IDEMPOTENCY_KEY;
+    String key = ctx.header(header);
+    if (key == null) {
+      header = Headers.X_IDEMPOTENCY_KEY;
+      key = ctx.header(header);
+    }
     if (key == null) {
       return null;
     }
@@ -100,7 +105,8 @@ final class Exchange {
       key = key.substring(1, key.length() - 1);
     }
     String k = key;
-    return Body.within("", () -> Names.requireId(k, Headers.IDEMPOTENCY_KEY));
+    String field = header;
+    return Body.within("", () -> Names.requireId(k, field));
   }
 
   /** The path parameter {@code id}, checked as an id. */
