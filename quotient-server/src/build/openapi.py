@@ -9,10 +9,11 @@ R = lambda name: {"$ref": "#/components/schemas/" + name}
 PROBLEM_TYPES = {  # slug: status, as io.quotient.api.ProblemType
  "malformed-json":400, "bad-request":400, "unauthorized":401, "forbidden":403, "not-found":404,
  "method-not-allowed":405, "idempotency-key-in-flight":409, "reservation-closed":409, "not-refundable":409,
- "last-admin-key":409, "body-too-large":413, "batch-too-large":413, "unsupported-media-type":415,
+ "last-admin-key":409, "plan-in-use":409, "insufficient-units":409, "body-too-large":413, "batch-too-large":413, "unsupported-media-type":415,
  "invalid-field":422, "unknown-field":422, "idempotency-key-mismatch":422, "storage-unavailable":503,
  "shutting-down":503, "internal-error":500}
 URN = "urn:quotient:problem:"
+EVENT_TYPES = ["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change","subject_delete","plan_delete","transfer","override"]
 def resp(desc, schema=None, ctype="application/json"):
     r = {"description": desc}
     if schema: r["content"] = {ctype: {"schema": schema}}
@@ -88,12 +89,25 @@ paths = {
  "/v1/plans": {"get": op("listPlans", "Every plan","administration",RD, {**ok("200", "Plans", R("Plans")), **problems(*AUTH)})},
  "/v1/plans/{name}": {
     "put": op("putPlan", "Create or update a plan","administration",ADM, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, *BODY)}, [NAME], body(R("PlanRequest"))),
-    "get": op("getPlan", "A plan","administration",RD, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, "invalid-field", "not-found")}, [NAME])},
+    "get": op("getPlan", "A plan","administration",RD, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, "invalid-field", "not-found")}, [NAME]),
+    "delete": op("deletePlan", "Delete a plan (refused while subjects are on it, or for the default plan)","administration",ADM,
+      {"204": resp("Deleted"), **problems(*AUTH, "invalid-field", "not-found", "plan-in-use")}, [NAME])},
+ "/v1/subjects": {"get": op("listSubjects", "A page of subjects in id order, filtered","administration",RD,
+    {**ok("200", "Subjects", R("SubjectPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"plan","in":"query","schema":{"type":"string"},"description":"only subjects on this plan"},
+     {"name":"metadata","in":"query","schema":{"type":"string"},"description":"key=value: only subjects whose metadata has this pair"},
+     {"name":"atShare","in":"query","schema":{"type":"number","minimum":0},"description":"only subjects at or past this share (0.8 = 80%) of any limit in the current window, held units included"},
+     {"name":"createdSince","in":"query","schema":{"type":"string","format":"date-time"},"description":"only subjects created at or after this instant"},
+     {"name":"after","in":"query","schema":{"type":"string"},"description":"a page's nextCursor"},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
+    None, "With atShare a page looks at no more than ten times limit subjects, so it may be short (even empty) and still carry a nextCursor: follow it until it is null.")},
  "/v1/subjects/{id}": {
     "put": op("putSubject", "Create or update a subject (a new plan applies at once; usage carries over)","administration",ADM,
       {**ok("200", "The subject", R("Subject")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("SubjectRequest")),
       "Fields left out keep their current value; for a new subject, plan defaults to the default plan, billingAnchor to now, metadata to {}. An unknown plan answers 404."),
-    "get": op("getSubject", "A subject","administration",RD, {**ok("200", "The subject", R("Subject")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
+    "get": op("getSubject", "A subject","administration",RD, {**ok("200", "The subject", R("Subject")), **problems(*AUTH, "invalid-field", "not-found")}, [ID]),
+    "delete": op("deleteSubject", "Delete a subject with its counters, grants and reservations; its events stay in the audit trail","administration",ADM,
+      {"204": resp("Deleted"), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
  "/v1/subjects/{id}/grants": {
     "post": op("grant", "Grant bonus units","administration",ADM, {**ok("201", "The grant", R("Grant")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("GrantRequest"))),
     "get": op("listGrants", "A subject's grants, newest first","administration",RD, {**ok("200", "Grants", R("Grants")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
@@ -104,7 +118,7 @@ paths = {
  "/v1/events": {"get": op("listEvents", "A page of the feed: committed events in feed order, after a cursor","administration",RD,
     {**ok("200", "Events", R("EventPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
     [{"name":"subject","in":"query","schema":{"type":"string"}},
-     {"name":"type","in":"query","schema":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]}},
+     {"name":"type","in":"query","schema":{"type":"string","enum":EVENT_TYPES}},
      {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
      {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
     None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
@@ -154,7 +168,7 @@ LIMIT = A(LIMIT_PROPS)
 KEY = {"id":{"type":"string"},"name":{"type":"string"},"role":{"type":"string","enum":["admin","service","read"]},"prefix":{"type":"string"},"createdAt":TIME,"revokedAt":NTIME}
 EVENT_ITEM = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64"),"used":NL("integer", format="int64"),"remaining":NL("integer", format="int64"),
   "fromPlan":INT,"fromBonus":INT,"overage":INT,"windowStart":NTIME})
-EVENT = A({"id":{"type":"string"},"cursor":{"type":"string","description":"the event's position in the feed; pass it as after to read what follows"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
+EVENT = A({"id":{"type":"string"},"cursor":{"type":"string","description":"the event's position in the feed; pass it as after to read what follows"},"at":TIME,"type":{"type":"string","enum":EVENT_TYPES},
   "subject":NL("string"),"allowed":NL("boolean"),"reason":NL("string"),"scope":{"type":"string"},"idempotencyKey":NL("string"),
   "relatedEventId":NL("string"),"reservationId":NL("string"),"items":{"type":"array","items":EVENT_ITEM},"metadata":STRMAP,"detail":STRMAP})
 PROBLEM = S({"type":{"type":"string","enum":[URN + t for t in PROBLEM_TYPES] + ["about:blank"],"description":"stable: urn:quotient:problem:<name>"},
@@ -190,6 +204,7 @@ schemas = {
  "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT}}),
  "Plans": A({"plans":{"type":"array","items":R("Plan")}}),
  "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":TIME,"metadata":META}),
+ "SubjectPage": A({"subjects":{"type":"array","items":R("Subject")},"nextCursor":NL("string", description="pass as after for the next page; null at the end")}),
  "Subject": A({"id":SUBJ,"plan":{"type":"string"},"billingAnchor":TIME,"metadata":STRMAP}),
  "GrantRequest": S({"metric":METRIC,"amount":AMOUNT,"expiresAt":TIME,"reason":{"type":"string","maxLength":500}},["metric","amount"]),
  "Grant": A({"id":{"type":"string"},"subject":SUBJ,"metric":METRIC,"amount":INT,"used":INT,"remaining":INT,"expiresAt":NTIME,"reason":NL("string"),"createdAt":TIME}),

@@ -1,6 +1,7 @@
 package io.quotient.engine;
 
 import io.quotient.CallTimeoutException;
+import io.quotient.ConflictException;
 import io.quotient.EngineFailureException;
 import io.quotient.InvalidArgumentException;
 import io.quotient.Names;
@@ -20,6 +21,8 @@ import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
 import io.quotient.status.SubjectStatus;
 import io.quotient.subject.Subject;
+import io.quotient.subject.SubjectPage;
+import io.quotient.subject.SubjectQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -53,6 +56,7 @@ import javax.sql.DataSource;
  */
 public final class Quotient implements AutoCloseable {
   private static final long RECENT_WAIT_MILLIS = 1000;
+  private static final int SCAN_FACTOR = 10;
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -286,6 +290,89 @@ public final class Quotient implements AutoCloseable {
   public Optional<Subject> subject(String id) {
     Names.requireId(id, "subject");
     return Optional.ofNullable(jdbc.read(c -> Subjects.find(c, id)));
+  }
+
+  /**
+   * A page of subjects in id order, filtered by {@code query}. Usage filters ({@link
+   * SubjectQuery#minShare()}) read each candidate's current windows, so a page looks at no more
+   * than {@value #SCAN_FACTOR} times the asked number of rows: it may come back short, with a
+   * cursor to go on from.
+   */
+  public SubjectPage subjects(SubjectQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<Subject> matched = new ArrayList<>();
+    String after = query.after();
+    int budget = query.minShare() == null ? query.limit() : query.limit() * SCAN_FACTOR;
+    while (true) {
+      int chunk = Math.min(query.limit() + 1, budget + 1);
+      String from = after;
+      List<Subject> rows = jdbc.read(c -> Subjects.page(c, query, from, chunk));
+      for (int i = 0; i < rows.size() && i < chunk - 1; i++) {
+        Subject subject = rows.get(i);
+        after = subject.id();
+        budget--;
+        if (query.minShare() == null || reads.atShare(subject.id(), query.minShare())) {
+          matched.add(subject);
+          if (matched.size() == query.limit()) {
+            boolean more = i + 1 < rows.size();
+            return new SubjectPage(matched, more ? after : null);
+          }
+        }
+      }
+      if (rows.size() < chunk) {
+        return new SubjectPage(matched, null);
+      }
+      if (budget <= 0) {
+        return new SubjectPage(matched, after);
+      }
+    }
+  }
+
+  /**
+   * Deletes a subject: its plan, counters, grants, open reservations and idempotency keys go; its
+   * events stay in the audit trail, followed by a {@code subject_delete} event. A later consume
+   * for the same id starts afresh (on the default plan, if there is one).
+   *
+   * @throws NotFoundException when there is no such subject
+   */
+  public void deleteSubject(String id, String actor) {
+    Names.requireId(id, "subject");
+    jdbc.inTransaction(
+        c -> {
+          String plan = Subjects.delete(c, id);
+          if (plan == null) {
+            throw new NotFoundException("subject", id);
+          }
+          Events.insert(c, List.of(Subjects.deletedEvent(ids.next(c), clock.instant(), id, plan, actor)));
+          SubjectCache.announce(c, id);
+          return plan;
+        });
+    subjectCache.invalidate(id);
+  }
+
+  /**
+   * Deletes a plan.
+   *
+   * @throws NotFoundException when there is no such plan
+   * @throws ConflictException ({@link ConflictException.Kind#PLAN_IN_USE}) while subjects are on
+   *     it, or when it is the default plan
+   */
+  public void deletePlan(String name, String actor) {
+    Names.requireName(name, "name");
+    if (name.equals(defaultPlan)) {
+      throw new ConflictException(
+          ConflictException.Kind.PLAN_IN_USE, "plan '" + name + "' is the default plan new subjects start on");
+    }
+    jdbc.inTransaction(
+        c -> {
+          if (!Plans.delete(c, name)) {
+            throw new NotFoundException("plan", name);
+          }
+          Events.insert(c, List.of(Plans.deletedEvent(ids.next(c), clock.instant(), name, actor)));
+          SubjectCache.announce(c, SubjectCache.ALL);
+          return name;
+        });
+    subjectCache.invalidate(SubjectCache.ALL);
   }
 
   /** Grants bonus units. An unknown subject is created on the default plan, or refused without one. */

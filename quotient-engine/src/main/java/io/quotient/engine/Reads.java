@@ -85,6 +85,23 @@ final class Reads {
         });
   }
 
+  /**
+   * True when the subject's usage (held units included) of at least one limited metric in its
+   * current window is at least {@code share} of the limit; a limit of 0 counts as reached.
+   */
+  boolean atShare(String subjectId, double share) {
+    for (MetricStatus metric : status(subjectId).metrics()) {
+      if (metric.limit() == null) {
+        continue;
+      }
+      double taken = (double) metric.used() + metric.held();
+      if (metric.limit() == 0 ? share <= 1.0 || taken > 0 : taken >= share * metric.limit()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The subject, or (unsaved) a new one on the default plan when there is one; null otherwise. */
   private Subject subjectOrDefault(Connection c, String id, Instant now) throws SQLException {
     Subject subject = Subjects.find(c, id);

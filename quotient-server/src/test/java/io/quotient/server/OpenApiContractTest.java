@@ -336,6 +336,24 @@ class OpenApiContractTest {
 
   @Test
   @Order(7)
+  void subject_listing_and_deletes() {
+    String l = "/v1/subjects";
+    io.quotient.api.SubjectPage page = ok(call("GET", l, "/v1/subjects?limit=2", read, null), 200, io.quotient.api.SubjectPage.class);
+    assertThat(page.subjects()).hasSize(2);
+    ok(call("GET", l, "/v1/subjects?plan=oa-plan&metadata=team=core&atShare=0.5&createdSince=2020-01-01T00:00:00Z", read,
+        null), 200, io.quotient.api.SubjectPage.class);
+    refused("GET", l, "/v1/subjects?atShare=lots", read, null, 422, ProblemType.INVALID_FIELD);
+
+    String p = "/v1/plans/{name}";
+    refused("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null, 409, ProblemType.PLAN_IN_USE);
+    String s = "/v1/subjects/{id}";
+    assertThat(call("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null).status()).isEqualTo(204);
+    refused("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+    assertThat(call("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null).status()).isEqualTo(204);
+  }
+
+  @Test
+  @Order(7)
   void operations() {
     call("GET", "/v1/openapi.json", "/v1/openapi.json", null, null);
     assertThat(ok(call("GET", "/health/live", "/health/live", null, null), 200, Health.class).status()).isEqualTo("up");

@@ -1,7 +1,9 @@
 package io.quotient.server.api;
 
+import static io.quotient.server.api.Exchange.blankToNull;
 import static io.quotient.server.api.Exchange.json;
 import static io.quotient.server.api.Exchange.pathId;
+import static io.quotient.server.api.Exchange.queryNumber;
 import static io.quotient.server.api.Exchange.scope;
 
 import io.javalin.config.RoutesConfig;
@@ -13,7 +15,10 @@ import io.quotient.api.Reset;
 import io.quotient.engine.Quotient;
 import io.quotient.grant.GrantRequest;
 import io.quotient.server.auth.Access;
+import io.quotient.server.problem.ProblemException;
 import io.quotient.subject.Subject;
+import io.quotient.subject.SubjectPage;
+import io.quotient.subject.SubjectQuery;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -38,12 +43,53 @@ final class SubjectRoutes {
   }
 
   void register(RoutesConfig routes) {
+    routes.get("/v1/subjects", this::list, Access.READ);
+    routes.delete("/v1/subjects/{id}", this::deleteSubject, Access.ADMIN);
     routes.get("/v1/subjects/{id}/usage", this::usage, Access.USAGE);
     routes.put("/v1/subjects/{id}", this::putSubject, Access.ADMIN);
     routes.get("/v1/subjects/{id}", this::getSubject, Access.READ);
     routes.post("/v1/subjects/{id}/grants", this::grant, Access.ADMIN);
     routes.get("/v1/subjects/{id}/grants", this::grants, Access.READ);
     routes.post("/v1/subjects/{id}/reset", this::reset, Access.ADMIN);
+  }
+
+  private void list(Context ctx) {
+    Exchange.onlyQuery(ctx, Set.of("plan", "metadata", "atShare", "createdSince", "after", "limit"));
+    String plan = blankToNull(ctx.queryParam("plan"));
+    String metadata = blankToNull(ctx.queryParam("metadata"));
+    String key = null;
+    String value = null;
+    if (metadata != null) {
+      int eq = metadata.indexOf('=');
+      if (eq <= 0) {
+        throw ProblemException.invalid("metadata", "must be key=value, was '" + metadata + "'");
+      }
+      key = metadata.substring(0, eq);
+      value = metadata.substring(eq + 1);
+    }
+    Double share = null;
+    String shareText = blankToNull(ctx.queryParam("atShare"));
+    if (shareText != null) {
+      try {
+        share = Double.parseDouble(shareText);
+      } catch (NumberFormatException e) {
+        throw ProblemException.invalid("atShare", "must be a number such as 0.8, was '" + shareText + "'");
+      }
+    }
+    Instant since = Exchange.queryInstant(ctx, "createdSince");
+    int limit = (int) queryNumber(ctx, "limit", 1, SubjectQuery.MAX_LIMIT, 100);
+    String k = key;
+    String v = value;
+    Double s = share;
+    SubjectQuery query = Body.within("", () -> new SubjectQuery(
+        plan, k, v, s, since, blankToNull(ctx.queryParam("after")), limit));
+    SubjectPage page = engine.subjects(query);
+    json(ctx, 200, new io.quotient.api.SubjectPage(page.subjects().stream().map(Wire::subject).toList(), page.nextCursor()));
+  }
+
+  private void deleteSubject(Context ctx) {
+    engine.deleteSubject(pathId(ctx), scope(ctx));
+    ctx.status(204);
   }
 
   private void usage(Context ctx) {
