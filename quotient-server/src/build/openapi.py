@@ -41,6 +41,7 @@ ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLeng
 NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}
 IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
 REFUND_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"This refund's own key (the body's idempotencyKey names the consume to refund). A retry with the same key replays the first refund (header Idempotent-Replayed: true) and gives nothing back again. Same key, other parameters (or a key a consume of the subject used): 422. Same key while the first is undecided: 409. Scoped to the consume's subject. A 409 not-refundable stores nothing: a retry is decided again."}
+TRANSFER_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to from: a retry with the same key replays the first transfer (header Idempotent-Replayed: true) and moves nothing more. Same key, other parameters: 422. A refusal stores nothing."}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
@@ -71,6 +72,11 @@ paths = {
     {**ok("200", "Units given back", R("Refund"), REPLAYED),
      **problems(*AUTH, *BODY, "not-found", "not-refundable", "idempotency-key-in-flight", "idempotency-key-mismatch")},
     [REFUND_IDEM], body(R("RefundRequest")))},
+ "/v1/transfers": {"post": op("transfer", "Move units of one metric from one subject to another at once","enforcement",ENF,
+    {**ok("200", "The units moved", R("Transfer"), REPLAYED),
+     **problems(*AUTH, *BODY, "not-found", "insufficient-units", "idempotency-key-mismatch")},
+    [TRANSFER_IDEM], body(R("TransferRequest")),
+    "The units leave from's remaining allowance of its current window, then its grants (never overage), and arrive on to as a grant expiring when from's window ends (no expiry for a total limit). Refused with 409 insufficient-units when from has fewer; nothing moves. The metric must be in both subjects' plans; an unknown to is created on the default plan. Both sides are recorded as transfer events (detail.direction out and in).")},
  "/v1/reservations": {"post": op("reserve", "Hold units for a long operation","enforcement",ENF,
     {**ok("200", "The decision; reservationId and expiresAt when granted", R("ReserveDecision"), REPLAYED),
      **problems(*AUTH, *BODY, "not-found", "idempotency-key-in-flight", "idempotency-key-mismatch")},
@@ -189,6 +195,8 @@ schemas = {
  "BatchDecision": A({**DEC,"replayed":{"type":"boolean"}}),
  "BatchFailure": A({"error":R("Problem")}),
  "RefundRequest": {**S({"eventId":{"oneOf":[{"type":"string","pattern":"^[1-9][0-9]{0,18}$"},{"type":"integer","minimum":1}]},"subject":SUBJ,"idempotencyKey":SUBJ,"amount":AMOUNT}), "description":"eventId, or subject and idempotencyKey; amount defaults to everything left"},
+ "TransferRequest": S({"from":SUBJ,"to":SUBJ,"metric":METRIC,"amount":AMOUNT},["from","to","metric","amount"]),
+ "Transfer": A({"eventId":{"type":"string"},"receivedEventId":{"type":"string"},"from":SUBJ,"to":SUBJ,"metric":METRIC,"amount":INT,"fromPlan":INT,"fromBonus":INT,"grantId":{"type":"string"},"expiresAt":NTIME}),
  "Refund": A({"eventId":{"type":"string"},"consumeEventId":{"type":"string"},"subject":SUBJ,"items":{"type":"array","items":A({"metric":METRIC,"amount":INT,"used":INT})}}),
  "ReserveRequest": S({**CONSUME,"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400}},["subject","ttlSeconds"]),
  "ReserveDecision": A({**DEC,"reservationId":NL("string", description="null when denied"),"expiresAt":NL("string", format="date-time", description="null when denied")}),

@@ -21,6 +21,8 @@ import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
 import io.quotient.status.SubjectStatus;
 import io.quotient.subject.Subject;
+import io.quotient.transfer.TransferRequest;
+import io.quotient.transfer.TransferResult;
 import io.quotient.subject.SubjectPage;
 import io.quotient.subject.SubjectQuery;
 import java.sql.Connection;
@@ -373,6 +375,25 @@ public final class Quotient implements AutoCloseable {
           return name;
         });
     subjectCache.invalidate(SubjectCache.ALL);
+  }
+
+  /**
+   * Moves units of one metric from one subject to another at once (see {@link TransferRequest}):
+   * both sides are recorded as {@code transfer} events. With an idempotency key, a retry replays
+   * the first transfer and moves nothing more.
+   *
+   * @throws ConflictException ({@link ConflictException.Kind#INSUFFICIENT_UNITS}) when {@code from}
+   *     has fewer units left (allowance and grants) than the transfer moves; nothing moved
+   * @throws NotFoundException when {@code from} does not exist, or {@code to} does not and there is
+   *     no default plan
+   * @throws InvalidArgumentException when the metric is not in both subjects' plans
+   */
+  public TransferResult transfer(TransferRequest request, String actor) {
+    Objects.requireNonNull(request, "request");
+    TransferResult result =
+        jdbc.inTransaction(c -> Transfers.transfer(c, request, actor, plans, defaultPlan, clock.instant(), ids));
+    subjectCache.invalidate(request.to());
+    return result;
   }
 
   /** Grants bonus units. An unknown subject is created on the default plan, or refused without one. */

@@ -350,6 +350,12 @@ class OpenApiContractTest {
     assertThat(call("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null).status()).isEqualTo(204);
     refused("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
     assertThat(call("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null).status()).isEqualTo(204);
+
+    String t = "/v1/transfers";
+    ok(call("POST", t, t, service, new io.quotient.api.TransferRequest("oa-1", "oa-taker", "ai_generations", 1), Map.of("Idempotency-Key", "t-1"), true), 200,
+        io.quotient.api.Transfer.class);
+    refused("POST", t, t, service, new io.quotient.api.TransferRequest("oa-1", "oa-taker", "ai_generations", 1000), 409,
+        ProblemType.INSUFFICIENT_UNITS);
   }
 
   @Test

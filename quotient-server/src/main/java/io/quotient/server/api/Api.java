@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 public final class Api {
   private final ConsumeRoutes consume;
   private final RefundRoutes refunds;
+  private final TransferRoutes transfers;
   private final ReservationRoutes reservations;
   private final PlanRoutes plans;
   private final SubjectRoutes subjects;
@@ -50,6 +51,7 @@ public final class Api {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
+    this.transfers = new TransferRoutes(engine, exchange);
     this.reservations = new ReservationRoutes(engine, exchange, metrics);
     this.plans = new PlanRoutes(engine, exchange);
     this.subjects = new SubjectRoutes(engine, exchange, clock, limits.defaultPlan());
@@ -68,6 +70,7 @@ public final class Api {
     // Enforcement.
     consume.register(routes);
     refunds.register(routes);
+    transfers.register(routes);
     reservations.register(routes);
     // Administration.
     plans.register(routes);
