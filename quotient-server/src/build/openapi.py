@@ -42,6 +42,7 @@ NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pat
 IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
 REFUND_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"This refund's own key (the body's idempotencyKey names the consume to refund). A retry with the same key replays the first refund (header Idempotent-Replayed: true) and gives nothing back again. Same key, other parameters (or a key a consume of the subject used): 422. Same key while the first is undecided: 409. Scoped to the consume's subject. A 409 not-refundable stores nothing: a retry is decided again."}
 TRANSFER_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to from: a retry with the same key replays the first transfer (header Idempotent-Replayed: true) and moves nothing more. Same key, other parameters: 422. A refusal stores nothing."}
+PERIOD = {"name":"period","in":"query","required":True,"schema":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}$"},"description":"a calendar month, YYYY-MM (UTC)"}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
@@ -128,6 +129,15 @@ paths = {
      {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
      {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
     None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
+ "/v1/reports/overage": {"get": op("overageReport", "A month's overage per subject and metric, priced, with totals per currency","administration",RD,
+    {**ok("200", "The report", R("OverageReport")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [PERIOD], None, "A window belongs to the calendar month (UTC) its start falls in. Units past soft limits are priced with the subject's plan's overagePrice as it is now; amounts are decimal strings, units × price rounded half-up to the currency's minor unit (ISO 4217: 2 digits for EUR and USD, 0 for JPY, 3 for BHD); totals per currency are the sums of the rounded lines. A line is final once every window it counts has ended, provisional before. Lines without a price have null unitPrice, currency and amount and count in no total.")},
+ "/v1/exports/usage": {"get": op("exportUsage", "Every subject × metric × window of a month that counted usage, streamed","administration",RD,
+    {"200": {"description": "The rows, streamed (never held in memory): JSON, or RFC 4180 CSV with a header line and CRLF line ends",
+       "content": {"application/json": {"schema": R("UsageExport")}, "text/csv": {"schema": {"type":"string"}}}},
+     **problems(*AUTH, "invalid-field", "unknown-field")},
+    [PERIOD, {"name":"format","in":"query","schema":{"type":"string","enum":["json","csv"],"default":"json"}}], None,
+    "A window belongs to the calendar month (UTC) its start falls in; rows come by subject, metric, window start. Plan and limit are the subject's as they are now. CSV columns: " + "subject,plan,metric,windowStart,windowEnd,limit,used,fromPlan,fromBonus,overage" + " (empty for null). A failure after the answer began cuts it short: a CSV then lacks its final CRLF, a JSON document its closing brackets.")},
  "/v1/keys": {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
@@ -197,6 +207,10 @@ schemas = {
  "RefundRequest": {**S({"eventId":{"oneOf":[{"type":"string","pattern":"^[1-9][0-9]{0,18}$"},{"type":"integer","minimum":1}]},"subject":SUBJ,"idempotencyKey":SUBJ,"amount":AMOUNT}), "description":"eventId, or subject and idempotencyKey; amount defaults to everything left"},
  "TransferRequest": S({"from":SUBJ,"to":SUBJ,"metric":METRIC,"amount":AMOUNT},["from","to","metric","amount"]),
  "Transfer": A({"eventId":{"type":"string"},"receivedEventId":{"type":"string"},"from":SUBJ,"to":SUBJ,"metric":METRIC,"amount":INT,"fromPlan":INT,"fromBonus":INT,"grantId":{"type":"string"},"expiresAt":NTIME}),
+ "OverageReport": A({"period":{"type":"string"},"generatedAt":TIME,
+   "lines":{"type":"array","items":A({"subject":SUBJ,"plan":{"type":"string"},"metric":METRIC,"overageUnits":INT,"unitPrice":NL("string"),"currency":NL("string"),"amount":NL("string"),"status":{"type":"string","enum":["final","provisional"]}})},
+   "totals":{"type":"array","items":A({"currency":{"type":"string"},"amount":{"type":"string"},"finalAmount":{"type":"string"},"provisionalAmount":{"type":"string"}})}}),
+ "UsageExport": A({"period":{"type":"string"},"rows":{"type":"array","items":A({"subject":SUBJ,"plan":{"type":"string"},"metric":METRIC,"windowStart":TIME,"windowEnd":NTIME,"limit":NL("integer", format="int64"),"used":INT,"fromPlan":INT,"fromBonus":INT,"overage":INT})}}),
  "Refund": A({"eventId":{"type":"string"},"consumeEventId":{"type":"string"},"subject":SUBJ,"items":{"type":"array","items":A({"metric":METRIC,"amount":INT,"used":INT})}}),
  "ReserveRequest": S({**CONSUME,"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400}},["subject","ttlSeconds"]),
  "ReserveDecision": A({**DEC,"reservationId":NL("string", description="null when denied"),"expiresAt":NL("string", format="date-time", description="null when denied")}),

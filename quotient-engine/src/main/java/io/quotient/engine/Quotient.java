@@ -20,6 +20,8 @@ import io.quotient.reservation.Reservation;
 import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
 import io.quotient.status.SubjectStatus;
+import io.quotient.report.OverageReport;
+import io.quotient.report.UsageRow;
 import io.quotient.subject.Subject;
 import io.quotient.transfer.TransferRequest;
 import io.quotient.transfer.TransferResult;
@@ -30,6 +32,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -394,6 +398,40 @@ public final class Quotient implements AutoCloseable {
         jdbc.inTransaction(c -> Transfers.transfer(c, request, actor, plans, defaultPlan, clock.instant(), ids));
     subjectCache.invalidate(request.to());
     return result;
+  }
+
+  /**
+   * The overage of a calendar month (UTC): per subject and metric, the units counted past soft
+   * limits in the windows that start in the month, priced with the plan's overage price and rounded
+   * half-up to the currency's minor unit, with totals per currency. A line is final once every
+   * window it counts has ended, provisional before.
+   */
+  public OverageReport overageReport(YearMonth period) {
+    Objects.requireNonNull(period, "period");
+    return jdbc.read(c -> Reports.overage(c, plansByName(c), period, clock.instant()));
+  }
+
+  /**
+   * Hands every subject × metric × window of a calendar month (UTC) that counted usage to {@code
+   * sink}, in subject, metric, window order, reading them from the database a page at a time
+   * through a cursor: memory stays flat whatever the number of rows. Returns how many. A {@code
+   * sink} that throws stops the export.
+   */
+  public long exportUsage(YearMonth period, Consumer<UsageRow> sink) {
+    Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(sink, "sink");
+    return jdbc.readThroughCursor(c -> Reports.export(c, plansByName(c), period, sink));
+  }
+
+  private Map<String, Plan> plansByName(Connection c) throws SQLException {
+    Map<String, Plan> all = new java.util.HashMap<>();
+    for (String name : Store.planNames(c)) {
+      Plan plan = plans.latest(c, name);
+      if (plan != null) {
+        all.put(name, plan);
+      }
+    }
+    return all;
   }
 
   /** Grants bonus units. An unknown subject is created on the default plan, or refused without one. */

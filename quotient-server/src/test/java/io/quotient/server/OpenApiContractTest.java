@@ -356,6 +356,14 @@ class OpenApiContractTest {
         io.quotient.api.Transfer.class);
     refused("POST", t, t, service, new io.quotient.api.TransferRequest("oa-1", "oa-taker", "ai_generations", 1000), 409,
         ProblemType.INSUFFICIENT_UNITS);
+
+    String r = "/v1/reports/overage";
+    ok(call("GET", r, r + "?period=2026-11", read, null), 200, io.quotient.api.OverageReport.class);
+    refused("GET", r, r + "?period=november", read, null, 422, ProblemType.INVALID_FIELD);
+    String x = "/v1/exports/usage";
+    call("GET", x, x + "?period=2026-11&format=json", read, null);
+    assertThat(call("GET", x, x + "?period=2026-11&format=csv", read, null).status()).isEqualTo(200);
+    refused("GET", x, x + "?period=2026-11&format=xml", read, null, 422, ProblemType.INVALID_FIELD);
   }
 
   @Test

@@ -27,6 +27,7 @@ public final class Api {
   private final PlanRoutes plans;
   private final SubjectRoutes subjects;
   private final EventRoutes events;
+  private final ReportRoutes reports;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
 
@@ -56,6 +57,7 @@ public final class Api {
     this.plans = new PlanRoutes(engine, exchange);
     this.subjects = new SubjectRoutes(engine, exchange, clock, limits.defaultPlan());
     this.events = new EventRoutes(engine);
+    this.reports = new ReportRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
   }
@@ -77,6 +79,7 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    reports.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }
