@@ -63,11 +63,14 @@ import javax.sql.DataSource;
 public final class Quotient implements AutoCloseable {
   private static final long RECENT_WAIT_MILLIS = 1000;
   private static final int SCAN_FACTOR = 10;
+  private static final int PURGE_BATCH = 1000;
+  private static final int PURGE_BATCHES_PER_SWEEP = 50;
 
   private final Jdbc jdbc;
   private final Clock clock;
   private final String defaultPlan;
   private final Duration idempotencyRetention;
+  private final Duration eventRetention;
   private final Duration callTimeout;
   private final PlanCache plans = new PlanCache();
   private final SubjectCache subjectCache;
@@ -86,6 +89,7 @@ public final class Quotient implements AutoCloseable {
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
     this.idempotencyRetention = builder.idempotencyRetention;
+    this.eventRetention = builder.eventRetention;
     this.callTimeout = builder.callTimeout;
     this.subjectCache = new SubjectCache(builder.dataSource);
     this.ledger =
@@ -536,6 +540,28 @@ public final class Quotient implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes events older than the {@linkplain Builder#eventRetention retention} in batches of
+   * {@value #PURGE_BATCH}, each its own short transaction on the sweeper's thread (never a writer's),
+   * at most {@value #PURGE_BATCHES_PER_SWEEP} batches a call so that a first sweep over years of
+   * events does not hold a connection for long; counters and grants stay. Returns how many.
+   */
+  public int purgeOldEvents() {
+    if (eventRetention == null) {
+      return 0;
+    }
+    Instant cutoff = clock.instant().minus(eventRetention);
+    int total = 0;
+    for (int i = 0; i < PURGE_BATCHES_PER_SWEEP; i++) {
+      int purged = jdbc.inTransaction(c -> Events.purgeOlderThan(c, cutoff, PURGE_BATCH));
+      total += purged;
+      if (purged < PURGE_BATCH) {
+        break;
+      }
+    }
+    return total;
+  }
+
   /** Returns the holds of reservations that expired by now; returns how many. */
   public int expireReservations() {
     return settlements.expireDue();
@@ -547,6 +573,7 @@ public final class Quotient implements AutoCloseable {
     try {
       expireReservations();
       purgeExpiredIdempotencyKeys();
+      purgeOldEvents();
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Quotient.class).warn("background sweep failed; retrying later", e);
     }
@@ -628,6 +655,7 @@ public final class Quotient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String defaultPlan;
     private Duration idempotencyRetention = Duration.ofHours(24);
+    private Duration eventRetention = Duration.ofDays(400);
     private int maxBatchSize = 4096;
     private int writers = 2;
     private Duration sweepInterval = Duration.ofSeconds(1);
@@ -656,6 +684,17 @@ public final class Quotient implements AutoCloseable {
       InvalidArgumentException.require(
           value != null && !value.isNegative() && !value.isZero(), "idempotencyRetention", "must be positive");
       this.idempotencyRetention = value;
+      return this;
+    }
+
+    /**
+     * How long events (the audit trail) are kept; older ones are deleted by the sweeper in small
+     * batches. Counters, grants and rollups stay. Null keeps every event. Default 400 days.
+     */
+    public Builder eventRetention(Duration value) {
+      InvalidArgumentException.require(value == null || (!value.isNegative() && !value.isZero()), "eventRetention",
+          "must be positive, or null to keep every event");
+      this.eventRetention = value;
       return this;
     }
 

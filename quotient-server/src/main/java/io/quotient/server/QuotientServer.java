@@ -95,6 +95,7 @@ public final class QuotientServer implements AutoCloseable {
       CredentialTables.migrate(database.dataSource(), database.schema());
       metrics = new ServerMetrics();
       engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
+          .eventRetention(config.eventRetentionDays() == 0 ? null : Duration.ofDays(config.eventRetentionDays()))
           .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
       keys = new ApiKeys(database.dataSource(), clock);
