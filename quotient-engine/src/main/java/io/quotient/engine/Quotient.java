@@ -22,6 +22,7 @@ import io.quotient.reservation.ReserveRequest;
 import io.quotient.status.SubjectStatus;
 import io.quotient.report.OverageReport;
 import io.quotient.report.UsageRow;
+import io.quotient.subject.LimitOverride;
 import io.quotient.subject.Subject;
 import io.quotient.transfer.TransferRequest;
 import io.quotient.transfer.TransferResult;
@@ -275,20 +276,66 @@ public final class Quotient implements AutoCloseable {
    * windows carries over (windows depend on the period, not the plan).
    */
   public Subject putSubject(Subject subject, String actor) {
+    return putSubject(subject, null, actor);
+  }
+
+  /**
+   * Creates or updates a subject and, unless {@code overrides} is null, replaces its overrides
+   * with them (empty removes them all), in one transaction. Each override's metric must be in the
+   * subject's plan; its limit wins over the plan's from the next request until it is removed or
+   * expires. A change of overrides is recorded as an {@code override} event.
+   *
+   * @throws InvalidArgumentException naming {@code overrides.<metric>} for a metric not in the
+   *     plan, or an expiry that is not in the future
+   */
+  public Subject putSubject(Subject subject, Map<String, LimitOverride> overrides, String actor) {
     Objects.requireNonNull(subject, "subject");
     jdbc.inTransaction(
         c -> {
-          plans.require(c, subject.plan());
+          Plan plan = plans.require(c, subject.plan());
           Instant now = clock.instant();
+          if (overrides != null) {
+            overrides.forEach((metric, override) -> {
+              Names.requireName(metric, "overrides");
+              InvalidArgumentException.require(override != null, "overrides." + metric, "is required");
+              InvalidArgumentException.require(plan.limitOf(metric) != null, "overrides." + metric,
+                  "'" + metric + "' is not in plan '" + plan.name() + "'");
+              InvalidArgumentException.require(override.expiresAt() == null || override.expiresAt().isAfter(now),
+                  "overrides." + metric + ".expiresAt", "must be in the future");
+            });
+          }
           String before = Subjects.put(c, subject, now);
+          List<Events.Row> events = new ArrayList<>();
           if (!subject.plan().equals(before)) {
-            Events.insert(c, List.of(Subjects.changedEvent(ids.next(c), now, subject.id(), before, subject.plan(), actor)));
+            events.add(Subjects.changedEvent(ids.next(c), now, subject.id(), before, subject.plan(), actor));
+          }
+          if (overrides != null) {
+            Map<String, LimitOverride> previous = Overrides.of(c, subject.id());
+            if (!previous.equals(overrides)) {
+              Overrides.replace(c, subject.id(), overrides, now);
+              events.add(Overrides.changedEvent(ids.next(c), now, subject.id(), previous, overrides, actor));
+            }
+          }
+          if (!events.isEmpty()) {
+            Events.insert(c, events);
           }
           SubjectCache.announce(c, subject.id());
           return subject;
         });
     subjectCache.invalidate(subject.id());
     return subject;
+  }
+
+  /** The overrides of each of {@code subjectIds} that has any. */
+  public Map<String, Map<String, LimitOverride>> overrides(java.util.Collection<String> subjectIds) {
+    subjectIds.forEach(id -> Names.requireId(id, "subject"));
+    return jdbc.read(c -> Overrides.of(c, subjectIds));
+  }
+
+  /** The subject's overrides by metric (expired ones included until replaced: they no longer apply). */
+  public Map<String, LimitOverride> overrides(String subjectId) {
+    Names.requireId(subjectId, "subject");
+    return jdbc.read(c -> Overrides.of(c, subjectId));
   }
 
   /** Like {@link #putSubject(Subject, String)} with no actor. */

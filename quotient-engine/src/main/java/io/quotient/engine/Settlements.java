@@ -69,7 +69,8 @@ final class Settlements {
           Events.Row event;
           if (commit) {
             Subject subject = Subjects.find(c, reservation.subject());
-            Plan plan = subject == null ? null : plans.latest(c, subject.plan());
+            Plan plan = subject == null ? null
+                : Overrides.apply(plans.latest(c, subject.plan()), Overrides.of(c, subject.id()), now);
             event = Holds.commit(c, reservation, amounts, plan, state, now, ids, actor);
           } else {
             event = Holds.release(c, reservation, state, now, ids, actor);

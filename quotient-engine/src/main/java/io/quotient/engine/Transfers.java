@@ -67,7 +67,7 @@ final class Transfers {
       }
     }
 
-    Plan fromPlan = plans.require(c, from.plan());
+    Plan fromPlan = Overrides.apply(plans.require(c, from.plan()), Overrides.of(c, from.id()), now);
     Limit limit = fromPlan.limitOf(request.metric());
     if (limit == null) {
       throw new InvalidArgumentException("metric", "'" + request.metric() + "' is not in plan '" + from.plan() + "' of '" + from.id() + "'");

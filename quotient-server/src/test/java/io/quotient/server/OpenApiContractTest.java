@@ -344,9 +344,15 @@ class OpenApiContractTest {
         null), 200, io.quotient.api.SubjectPage.class);
     refused("GET", l, "/v1/subjects?atShare=lots", read, null, 422, ProblemType.INVALID_FIELD);
 
+    String s = "/v1/subjects/{id}";
+    Subject overridden = ok(call("PUT", s, "/v1/subjects/oa-s", ADMIN_KEY, SubjectRequest.withOverrides(Map.of(
+        "exports", new Subject.OverrideRequest(50L, Instant.parse("2099-01-01T00:00:00Z")),
+        "projects", new Subject.OverrideRequest(null, null)))), 200, Subject.class);
+    assertThat(overridden.overrides()).hasSize(2);
+    refused("PUT", s, "/v1/subjects/oa-s", ADMIN_KEY, "{\"overrides\":{\"messages\":{\"limit\":1}}}", 422, ProblemType.INVALID_FIELD);
+    ok(call("GET", "/v1/subjects/{id}/usage", "/v1/subjects/oa-s/usage", read, null), 200, Usage.class);
     String p = "/v1/plans/{name}";
     refused("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null, 409, ProblemType.PLAN_IN_USE);
-    String s = "/v1/subjects/{id}";
     assertThat(call("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null).status()).isEqualTo(204);
     refused("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
     assertThat(call("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null).status()).isEqualTo(204);

@@ -16,6 +16,7 @@ import io.quotient.engine.Quotient;
 import io.quotient.grant.GrantRequest;
 import io.quotient.server.auth.Access;
 import io.quotient.server.problem.ProblemException;
+import io.quotient.subject.LimitOverride;
 import io.quotient.subject.Subject;
 import io.quotient.subject.SubjectPage;
 import io.quotient.subject.SubjectQuery;
@@ -84,7 +85,11 @@ final class SubjectRoutes {
     SubjectQuery query = Body.within("", () -> new SubjectQuery(
         plan, k, v, s, since, blankToNull(ctx.queryParam("after")), limit));
     SubjectPage page = engine.subjects(query);
-    json(ctx, 200, new io.quotient.api.SubjectPage(page.subjects().stream().map(Wire::subject).toList(), page.nextCursor()));
+    Instant now = clock.instant();
+    Map<String, Map<String, LimitOverride>> overrides =
+        engine.overrides(page.subjects().stream().map(Subject::id).toList());
+    json(ctx, 200, new io.quotient.api.SubjectPage(page.subjects().stream()
+        .map(one -> Wire.subject(one, overrides.getOrDefault(one.id(), Map.of()), now)).toList(), page.nextCursor()));
   }
 
   private void deleteSubject(Context ctx) {
@@ -98,7 +103,8 @@ final class SubjectRoutes {
 
   private void putSubject(Context ctx) {
     String id = pathId(ctx);
-    Body body = exchange.body(ctx, true).only(Set.of("plan", "billingAnchor", "metadata"));
+    Body body = exchange.body(ctx, true).only(Set.of("plan", "billingAnchor", "metadata", "overrides"));
+    Map<String, LimitOverride> overrides = overrides(body);
     Optional<Subject> existing = engine.subject(id);
     String plan = body.optString("plan");
     if (plan == null) {
@@ -116,13 +122,35 @@ final class SubjectRoutes {
     Instant a = anchor;
     Map<String, String> m = metadata;
     Subject subject = Body.within("", () -> new Subject(id, p, a, m));
-    json(ctx, 200, Wire.subject(engine.putSubject(subject, scope(ctx))));
+    Subject saved = engine.putSubject(subject, overrides, scope(ctx));
+    json(ctx, 200, Wire.subject(saved, engine.overrides(id), clock.instant()));
+  }
+
+  /** The body's overrides: {@code {"metric": {"limit": n|null, "expiresAt": instant?}}}; null when absent. */
+  private static Map<String, LimitOverride> overrides(Body body) {
+    if (!body.has("overrides")) {
+      return null;
+    }
+    Map<String, LimitOverride> overrides = new java.util.TreeMap<>();
+    body.object("overrides").objectEntries().forEach((metric, entry) -> {
+      if (!Names.METRIC.matcher(metric).matches()) {
+        throw ProblemException.invalid(entry.path(), "is not a metric name: must match [a-z0-9_.-]{1,64}");
+      }
+      entry.only(Set.of("limit", "expiresAt"));
+      if (!entry.has("limit")) {
+        throw ProblemException.invalid(entry.field("limit"), "is required (a whole number, or null for unlimited)");
+      }
+      Long limit = entry.present("limit") ? entry.wholeNumber("limit", 0, false) : null;
+      Instant expiresAt = entry.optInstant("expiresAt");
+      overrides.put(metric, Body.within(entry.path(), () -> new LimitOverride(limit, expiresAt)));
+    });
+    return overrides;
   }
 
   private void getSubject(Context ctx) {
     String id = pathId(ctx);
     Subject subject = engine.subject(id).orElseThrow(() -> new NotFoundException("subject", id));
-    json(ctx, 200, Wire.subject(subject));
+    json(ctx, 200, Wire.subject(subject, engine.overrides(id), clock.instant()));
   }
 
   private void grant(Context ctx) {
