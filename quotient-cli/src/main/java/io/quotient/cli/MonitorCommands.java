@@ -37,7 +37,7 @@ final class MonitorCommands {
   }
 
   @Command(name = "webhooks", description = "Webhook endpoints.", subcommands = {ListHooks.class, AddHook.class, TestHook.class},
-      footer = {"", "Example:", "  bin/quotient webhooks add --endpoint https://hooks.example.com/quotient --event alert.fired"})
+      footer = {"", "Example:", "  bin/quotient webhooks add --endpoint https://hooks.example.com/quotient --type alert.triggered"})
   static final class Webhooks extends Groups {}
 
   @Command(name = "list", description = "Every webhook endpoint (GET /v1/webhooks).", footer = {"", "Example:", "  bin/quotient webhooks list"})
@@ -49,20 +49,19 @@ final class MonitorCommands {
   }
 
   @Command(name = "add", description = "Adds a webhook endpoint (POST /v1/webhooks).",
-      footer = {"", "Example:", "  bin/quotient webhooks add --endpoint https://hooks.example.com/q --event alert.fired --format slack"})
+      footer = {"", "Example:", "  bin/quotient webhooks add --endpoint https://hooks.example.com/q --type alert.triggered --format slack"})
   static final class AddHook extends Leaf {
     @Option(names = "--endpoint", required = true, paramLabel = "URL", description = "where to deliver") String endpoint;
-    @Option(names = "--event", paramLabel = "TYPE", description = "an event type to deliver (repeatable; default all)")
-    List<String> events = new ArrayList<>();
+    @Option(names = "--type", required = true, paramLabel = "TYPE",
+        description = "a message type to send, such as alert.triggered (repeatable; at least one)")
+    List<String> types = new ArrayList<>();
     @Option(names = "--format", paramLabel = "FORMAT", description = "standard, slack or discord") String format;
 
     @Override
     void run() {
       ObjectNode body = row().put("url", endpoint);
-      if (!events.isEmpty()) {
-        ArrayNode types = body.putArray("events");
-        events.forEach(types::add);
-      }
+      ArrayNode list = body.putArray("types");
+      types.forEach(list::add);
       if (format != null) {
         body.put("format", format);
       }
