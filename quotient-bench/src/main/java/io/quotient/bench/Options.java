@@ -16,7 +16,7 @@ import java.util.List;
  * @param httpCallers the connections of the HTTP single-consume scenarios
  * @param batchCallers the connections of the HTTP batch scenarios
  * @param databaseUrl the PostgreSQL, as a {@code postgresql://} URL that psql and pgbench accept too
- * @param redisPort the local Redis for the baseline; 0 to skip it
+ * @param redisPort the local Redis for the baseline (0 skips it) and the one {@code cluster} mode shares burst limits through
  * @param durableRedisPort a port for the {@code appendfsync always} Redis the suite starts; 0 to skip it
  * @param baselines the shared {@code bench} directory with {@code seed-baseline/} and {@code redis-baseline/}
  * @param serverJar the server's runnable jar, or null to look for it under {@code quotient-server/target}
@@ -47,13 +47,15 @@ public record Options(
   /** The usage text. */
   public static final String USAGE =
       """
-      usage: bench/run [all|engine|http|baselines|open|memory|export|jmh] [options]
+      usage: bench/run [all|engine|http|baselines|open|memory|cluster|export|jmh] [options]
         all         baselines, engine, http and open-loop scenarios, one table (default)
         engine      the engine in process: 16/64/256 callers, spread and hot, and the capped subject
         http        the server over HTTP: single and batch consumes, spread and hot
         baselines   the seeds' design (pgbench) and Redis (redis-benchmark) only
         open        open-loop latency at half the measured peak (measures the peak first)
         memory      the server with -Xmx512m under load for --soak, heap after GC every 10 s
+        cluster     three servers on one PostgreSQL and the Redis of --redis-port, load round-robin:
+                    throughput, burst limits across instances, a kill -9 of one under load
         export      GET /v1/exports/usage of --rows counter rows as CSV: time, rows/s, the server's peak heap
         jmh         the JMH benchmark of the decision logic (extra arguments go to JMH)
       options:

@@ -3,12 +3,15 @@ package io.quotient.bench;
 import io.quotient.bench.audit.Postgres;
 import io.quotient.bench.baseline.RedisBaseline;
 import io.quotient.bench.baseline.SeedBaseline;
+import io.quotient.bench.cluster.ClusterBench;
 import io.quotient.bench.engine.EngineBench;
 import io.quotient.bench.http.HttpBench;
 import io.quotient.bench.memory.MemorySoak;
 import io.quotient.bench.report.Row;
 import io.quotient.bench.report.Shape;
 import io.quotient.bench.report.Table;
+import io.quotient.rate.BurstLimiter;
+import io.quotient.redis.RedisBurstLimiter;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +75,7 @@ final class Suite {
       }
       case "memory" -> memory();
       case "export" -> export();
+      case "cluster" -> cluster();
       default -> {
         out.println("unknown mode " + mode + "\n" + Options.USAGE);
         return 64;
@@ -221,6 +225,39 @@ final class Suite {
       new io.quotient.bench.export.ExportBench(db, options, jar, out).run();
     } catch (Exception e) {
       failures.add("export: " + e);
+    }
+  }
+
+  private void cluster() {
+    try {
+      Path jar = HttpBench.findJar(options);
+      if (jar == null) {
+        failures.add("cluster: no server jar under quotient-server/target (build it, or pass --server-jar)");
+        return;
+      }
+      if (!RedisBaseline.answers(options.redisPort())) {
+        failures.add("cluster: no Redis answers on port " + options.redisPort() + " (--redis-port)");
+        return;
+      }
+      String redisUrl = "redis://127.0.0.1:" + options.redisPort();
+      EngineBench engine = new EngineBench(db, options);
+      int callers = 64;
+      step("engine consume x" + callers + ", burst rate taken in process",
+          () -> engine.rated(callers, BurstLimiter.inProcess(), "in-process buckets"));
+      try (RedisBurstLimiter redis = RedisBurstLimiter.builder(redisUrl).build()) {
+        step("engine consume x" + callers + ", burst rate taken in Redis",
+            () -> engine.rated(callers, redis, "Redis buckets"));
+      }
+      out.println("- cluster: three servers on one PostgreSQL and one Redis");
+      for (Row row : new ClusterBench(db, options, jar, out).run(redisUrl)) {
+        table.add(row);
+        out.printf(Locale.ROOT, "  %s: %,.0f decisions/s, p99 %.2f ms, granted %,d, denied %,d, audit %s%n", row.scenario(),
+            row.decisionsPerSecond(), row.p99Millis(), row.granted(), row.denied(), row.audit());
+      }
+    } catch (Exception e) {
+      failures.add("cluster: " + e);
+      out.println("  FAILED: " + e);
+      e.printStackTrace(out);
     }
   }
 

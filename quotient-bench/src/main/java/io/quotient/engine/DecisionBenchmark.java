@@ -50,7 +50,7 @@ public class DecisionBenchmark {
   private final java.util.Map<java.time.Instant, String> formatted = new java.util.HashMap<>();
   private static final int SUBJECTS = 10_000;
 
-  private final Decider decider = new Decider(new RateLimiter());
+  private final Decider decider = new Decider(io.quotient.rate.BurstLimiter.inProcess());
   private final Plan plan =
       new Plan("bench", Map.of("ai_generations", Limit.of(1L << 53, Period.MONTH)));
   private final Instant anchor = Instant.parse("2026-01-01T00:00:00Z");

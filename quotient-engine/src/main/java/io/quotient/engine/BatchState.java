@@ -1,5 +1,6 @@
 package io.quotient.engine;
 
+import io.quotient.rate.BurstLimiter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,8 +15,11 @@ import java.util.Map;
 final class BatchState {
   private final Map<CounterKey, Counter> counters = new HashMap<>();
   private final Map<String, Map<String, List<BonusGrant>>> grants = new HashMap<>();
-  /** Burst-rate tokens this state's decisions took, applied to the buckets only if it commits. */
-  final RateLimiter.Tentative rateTokens = new RateLimiter.Tentative();
+  /**
+   * The burst-rate attempt of this state's decisions, begun by the first request that claims tokens
+   * (null until then): committed only if the batch commits, else abandoned.
+   */
+  BurstLimiter.Attempt rateTokens;
 
   void putCounter(Counter counter) {
     counters.put(counter.key, counter);

@@ -6,6 +6,7 @@ import io.quotient.decision.Item;
 import io.quotient.decision.ItemDecision;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
+import io.quotient.rate.BurstLimiter;
 import io.quotient.window.Window;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,9 +42,9 @@ final class Decider {
     }
   }
 
-  private final RateLimiter rates;
+  private final BurstLimiter rates;
 
-  Decider(RateLimiter rates) {
+  Decider(BurstLimiter rates) {
     this.rates = rates;
   }
 
@@ -56,7 +57,7 @@ final class Decider {
     Window[] windows = new Window[size];
     CounterKey[] keys = new CounterKey[size];
     DenialReason reason = null;
-    List<RateLimiter.Claim> claims = null;
+    List<BurstLimiter.Claim> claims = null;
     List<Integer> claimed = null;
 
     for (int i = 0; i < size; i++) {
@@ -88,13 +89,16 @@ final class Decider {
           claims = new ArrayList<>(2);
           claimed = new ArrayList<>(2);
         }
-        claims.add(new RateLimiter.Claim(request.subject(), item.metric(), limit.rate(), amount));
+        claims.add(new BurstLimiter.Claim(request.subject(), item.metric(), limit.rate(), amount));
         claimed.add(i);
       }
     }
 
     if (reason == null && claims != null) {
-      int limited = rates.acquire(claims, now, state.rateTokens, mode != Mode.CHECK);
+      if (state.rateTokens == null) {
+        state.rateTokens = rates.begin();
+      }
+      int limited = state.rateTokens.acquire(claims, now, mode != Mode.CHECK);
       if (limited >= 0) {
         reason = DenialReason.RATE_LIMITED;
         reasons[claimed.get(limited)] = reason;
@@ -150,9 +154,52 @@ final class Decider {
         .window(Instant.ofEpochMilli(counter.key.windowStart()), resetsAt);
   }
 
+  /**
+   * Tells the burst limiter, before a batch is decided, which tokens its requests will claim if
+   * otherwise granted ({@code requests} in decision order; null entries claim nothing).
+   */
+  void prefetchRateTokens(BatchState state, List<Plan> plans, List<ConsumeRequest> requests, Instant now) {
+    List<List<BurstLimiter.Claim>> all = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      ConsumeRequest request = requests.get(i);
+      Plan plan = plans.get(i);
+      if (request == null || plan == null) {
+        continue;
+      }
+      List<BurstLimiter.Claim> claims = new ArrayList<>(1);
+      for (Item item : request.items()) {
+        Limit limit = plan.limitOf(item.metric());
+        if (limit != null && limit.rate() != null) {
+          claims.add(new BurstLimiter.Claim(request.subject(), item.metric(), limit.rate(), item.amount()));
+        }
+      }
+      if (!claims.isEmpty()) {
+        all.add(claims);
+      }
+    }
+    if (all.isEmpty()) {
+      return;
+    }
+    if (state.rateTokens == null) {
+      state.rateTokens = rates.begin();
+    }
+    state.rateTokens.prefetch(all, now);
+  }
+
   /** Takes the burst-rate tokens {@code state}'s decisions took, once its batch has committed. */
   void commitRateTokens(BatchState state, Instant now) {
-    rates.apply(state.rateTokens, now);
+    if (state.rateTokens != null) {
+      state.rateTokens.commit(now);
+      state.rateTokens = null;
+    }
+  }
+
+  /** Gives up the burst-rate tokens of {@code state}, whose batch did not commit (or was a check). */
+  void abandonRateTokens(BatchState state, Instant now) {
+    if (state.rateTokens != null) {
+      state.rateTokens.abandon(now);
+      state.rateTokens = null;
+    }
   }
 
   /**

@@ -174,6 +174,7 @@ final class Ledger implements AutoCloseable {
     try {
       results = jdbc.inTransaction(c -> decide(c, batch, read));
     } catch (RuntimeException | Error e) {
+      abandonRateTokens(read);
       QuotientException failure = failureOf(e);
       for (Pending pending : batch) {
         forget(pending);
@@ -200,6 +201,17 @@ final class Ledger implements AutoCloseable {
       // The batch is committed and answered truthfully; a broken listener (metrics) must neither
       // undo that nor stop the writer. Reported each time it fails, with its stack.
       log.error("the onBatchCommitted listener failed; the batch of {} is committed and answered", batch.size(), e);
+    }
+  }
+
+  private void abandonRateTokens(Attempt read) {
+    if (read.state != null) {
+      try {
+        decider.abandonRateTokens(read.state, read.now);
+      } catch (RuntimeException e) {
+        // The tokens stay taken: the limit is only stricter for a moment; the batch's outcome stands.
+        log.warn("could not give back the burst-rate tokens of a batch that did not commit", e);
+      }
     }
   }
 
@@ -231,6 +243,7 @@ final class Ledger implements AutoCloseable {
   }
 
   private List<ConsumeResult> decide(Connection c, List<Pending> batch, Attempt read) throws SQLException {
+    abandonRateTokens(read); // an attempt before this one rolled back
     Instant now = clock.instant();
     read.now = now;
     List<Events.Row> events = new ArrayList<>();
@@ -277,6 +290,18 @@ final class Ledger implements AutoCloseable {
     }
     Store.loadGrants(c, withGrants, state, true);
     Map<Idempotency.Ref, Idempotency.Stored> stored = Idempotency.find(c, refs);
+
+    // The requests that will be decided (not replays or mismatches of a stored key), in order.
+    List<ConsumeRequest> decided = new ArrayList<>(n);
+    List<Plan> decidedPlans = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Pending pending = batch.get(i);
+      if (pending.ref() == null || stored.get(pending.ref()) == null) {
+        decided.add(pending.request());
+        decidedPlans.add(planOf[i]);
+      }
+    }
+    decider.prefetchRateTokens(state, decidedPlans, decided, now);
 
     ConsumeResult[] results = new ConsumeResult[n];
     Map<Integer, Long> replays = new HashMap<>();

@@ -14,6 +14,7 @@ import io.quotient.feed.Feed;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
 import io.quotient.plan.Plan;
+import io.quotient.rate.BurstLimiter;
 import io.quotient.refund.RefundRequest;
 import io.quotient.refund.RefundResult;
 import io.quotient.reservation.Reservation;
@@ -58,8 +59,8 @@ import javax.sql.DataSource;
  * to end).
  *
  * <p>Thread-safe; share one instance. Several instances (in one process or many) may use the same
- * database at once: row locks, not process memory, keep them exact (burst rates excepted: each
- * instance enforces those on its own traffic).
+ * database at once: row locks, not process memory, keep them exact (burst rates excepted: with
+ * the default {@link BurstLimiter} each instance enforces those on its own traffic).
  */
 public final class Quotient implements AutoCloseable {
   private static final long RECENT_WAIT_MILLIS = 1000;
@@ -76,7 +77,7 @@ public final class Quotient implements AutoCloseable {
   private final PlanCache plans = new PlanCache();
   private final SubjectCache subjectCache;
   private final EventIds ids = new EventIds();
-  private final Decider decider = new Decider(new RateLimiter());
+  private final Decider decider;
   private final Ledger ledger;
   private final Reads reads;
   private final Settlements settlements;
@@ -93,6 +94,7 @@ public final class Quotient implements AutoCloseable {
     this.eventRetention = builder.eventRetention;
     this.callTimeout = builder.callTimeout;
     this.subjectCache = new SubjectCache(builder.dataSource);
+    this.decider = new Decider(builder.burstLimiter);
     this.ledger =
         new Ledger(
             jdbc, clock, defaultPlan, plans, subjectCache, decider, ids, builder.writers, builder.maxBatchSize,
@@ -709,6 +711,7 @@ public final class Quotient implements AutoCloseable {
     private BatchListener listener = (size, elapsed) -> {};
     private Duration callTimeout = Duration.ofSeconds(30);
     private Duration feedPollInterval = Duration.ofMillis(50);
+    private BurstLimiter burstLimiter = BurstLimiter.inProcess();
 
     private Builder(DataSource dataSource) {
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -778,6 +781,16 @@ public final class Quotient implements AutoCloseable {
       InvalidArgumentException.require(
           value != null && !value.isNegative() && !value.isZero(), "callTimeout", "must be positive");
       this.callTimeout = value;
+      return this;
+    }
+
+    /**
+     * Where burst-rate tokens are taken. Default {@link BurstLimiter#inProcess()}: buckets in this
+     * engine's memory, so each instance enforces rates on its own traffic; {@code quotient-redis}
+     * shares them between instances. The engine does not close it.
+     */
+    public Builder burstLimiter(BurstLimiter value) {
+      this.burstLimiter = Objects.requireNonNull(value, "burstLimiter");
       return this;
     }
 

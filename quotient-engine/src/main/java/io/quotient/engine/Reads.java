@@ -55,6 +55,7 @@ final class Reads {
           BatchState state = snapshot(c, subject, plan, request.items().stream().map(Item::metric).toList(), now);
           Decider.Verdict verdict =
               decider.decide(plan, subject.billingAnchor(), request, now, state, Decider.Mode.CHECK);
+          decider.abandonRateTokens(state, now); // a check takes none; ends the attempt all the same
           return new Decision(verdict.allowed(), verdict.reason(), 0, verdict.items(), false);
         });
   }

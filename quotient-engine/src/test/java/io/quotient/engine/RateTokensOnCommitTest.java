@@ -12,6 +12,7 @@ import io.quotient.plan.Limit;
 import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
 import io.quotient.plan.Rate;
+import io.quotient.rate.BurstLimiter;
 import io.quotient.storage.Database;
 import io.quotient.subject.Subject;
 import io.quotient.testing.MutableClock;
@@ -19,10 +20,12 @@ import io.quotient.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,11 +41,12 @@ class RateTokensOnCommitTest {
   private static Database database;
   private static Quotient q;
   private static final MutableClock clock = MutableClock.at("2026-03-10T12:00:00Z");
+  private static final Recording limiter = new Recording(BurstLimiter.inProcess());
 
   @BeforeAll
   static void start() {
     database = TestDatabase.create(8);
-    q = Quotient.builder(database.dataSource()).clock(clock).writers(1).sweepInterval(null).build();
+    q = Quotient.builder(database.dataSource()).clock(clock).writers(1).sweepInterval(null).burstLimiter(limiter).build();
   }
 
   @AfterAll
@@ -97,6 +101,49 @@ class RateTokensOnCommitTest {
     assertThat(third.reason()).isEqualTo(DenialReason.RATE_LIMITED);
     assertThat(q.status("user").metrics().stream().filter(m -> m.metric().equals("ai")).findFirst().orElseThrow().used())
         .isEqualTo(3);
+    // The engine told the limiter: the first attempt's take was abandoned, not committed.
+    assertThat(limiter.abandonedWithTakes).hasValue(1);
+  }
+
+  /**
+   * The in-process limiter, counting the attempts that are abandoned after taking tokens: a shared
+   * limiter (Redis) takes tokens at once and gives them back only when told.
+   */
+  private static final class Recording implements BurstLimiter {
+    final AtomicInteger abandonedWithTakes = new AtomicInteger();
+    private final BurstLimiter inner;
+
+    Recording(BurstLimiter inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public Attempt begin() {
+      Attempt attempt = inner.begin();
+      return new Attempt() {
+        boolean took;
+
+        @Override
+        public int acquire(List<Claim> claims, Instant now, boolean take) {
+          int limited = attempt.acquire(claims, now, take);
+          took |= take && limited < 0;
+          return limited;
+        }
+
+        @Override
+        public void commit(Instant now) {
+          attempt.commit(now);
+        }
+
+        @Override
+        public void abandon(Instant now) {
+          if (took) {
+            abandonedWithTakes.incrementAndGet();
+          }
+          attempt.abandon(now);
+        }
+      };
+    }
   }
 
   /** Waits until some backend waits for a lock {@code holder}'s transaction holds. */

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.quotient.api.Problem;
 import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
+import io.quotient.redis.RedisBurstLimiter;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
@@ -61,11 +62,13 @@ public final class QuotientServer implements AutoCloseable {
   private final List<String> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ApiKeys keys;
+  private final RedisBurstLimiter redis; // null without QUOTIENT_REDIS_URL
 
   private QuotientServer(
-      Database database, Quotient engine, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
-      List<String> routes, ApiKeys keys) {
+      Database database, Quotient engine, RedisBurstLimiter redis, ServerMetrics metrics, Javalin app, Drain drain,
+      String generatedAdminKey, List<String> routes, ApiKeys keys) {
     this.keys = keys;
+    this.redis = redis;
     this.database = database;
     this.engine = engine;
     this.metrics = metrics;
@@ -91,12 +94,19 @@ public final class QuotientServer implements AutoCloseable {
     Quotient engine = null;
     ServerMetrics metrics = null;
     ApiKeys keys = null;
+    RedisBurstLimiter redis = null;
     try {
       CredentialTables.migrate(database.dataSource(), database.schema());
       metrics = new ServerMetrics();
-      engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
+      Quotient.Builder builder = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
           .eventRetention(config.eventRetentionDays() == 0 ? null : Duration.ofDays(config.eventRetentionDays()))
-          .onBatchCommitted(metrics::writerBatch).build();
+          .onBatchCommitted(metrics::writerBatch);
+      if (config.redisUrl() != null) {
+        redis = RedisBurstLimiter.builder(config.redisUrl()).build();
+        metrics.sharedBurstLimiter(redis::shared, redis::fallbackDecisions);
+        builder.burstLimiter(redis);
+      }
+      engine = builder.build();
       PlanInstaller.install(engine, config.plansFile());
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
@@ -165,13 +175,16 @@ public final class QuotientServer implements AutoCloseable {
             + " (is another server using the port? QUOTIENT_PORT picks another)", e);
       }
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, metrics, app, drain, generated, List.copyOf(routes), keys);
+      return new QuotientServer(database, engine, redis, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
       if (keys != null) {
         keys.close();
       }
       if (engine != null) {
         engine.close();
+      }
+      if (redis != null) {
+        redis.close();
       }
       if (metrics != null) {
         metrics.close();
@@ -258,6 +271,9 @@ public final class QuotientServer implements AutoCloseable {
       engine.close();
     } finally {
       try {
+        if (redis != null) {
+          redis.close(); // after the engine: its last batches still take tokens
+        }
         keys.close();
         metrics.close();
       } finally {

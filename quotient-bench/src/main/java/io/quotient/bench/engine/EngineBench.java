@@ -17,9 +17,12 @@ import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.ConsumeResult;
 import io.quotient.decision.Decision;
 import io.quotient.engine.Quotient;
+import io.quotient.plan.Enforcement;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
+import io.quotient.plan.Rate;
+import io.quotient.rate.BurstLimiter;
 import io.quotient.storage.Database;
 import io.quotient.subject.Subject;
 import java.time.Duration;
@@ -87,6 +90,20 @@ public final class EngineBench {
     }
   }
 
+  /**
+   * Closed loop on spread subjects whose limit has a burst rate so wide that it never denies, with
+   * the buckets in {@code limiter}: what taking the tokens costs (in-process buckets, or one Redis
+   * round trip per request).
+   */
+  public Row rated(int callers, BurstLimiter limiter, String buckets) throws Exception {
+    try (Fixture f = new Fixture(true, limiter)) {
+      Workload workload = ConsumeWorkload.spread(f.quotient, f.expectation);
+      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
+      return f.finish(Row.of("engine consume, burst rate, " + buckets, Shape.SPREAD, Integer.toString(callers), m, null,
+          errors(m)), Map.of());
+    }
+  }
+
   private static String errors(Measurement m) {
     return m.errors() == 0 ? null : m.errors() + " calls failed";
   }
@@ -100,6 +117,11 @@ public final class EngineBench {
     private boolean closed;
 
     Fixture(boolean createSpreadSubjects) throws Exception {
+      this(createSpreadSubjects, null);
+    }
+
+    /** With {@code limiter}, the bench plan's limit has a burst rate that never denies, taken there. */
+    Fixture(boolean createSpreadSubjects, BurstLimiter limiter) throws Exception {
       schema = db.createSchema("qb_engine");
       int writers = options.writers() > 0 ? options.writers() : 2;
       int pool = options.poolSize() > 0 ? options.poolSize() : Math.max(8, writers + 4);
@@ -108,8 +130,14 @@ public final class EngineBench {
       if (options.writers() > 0) {
         builder.writers(options.writers());
       }
+      if (limiter != null) {
+        builder.burstLimiter(limiter);
+      }
       quotient = builder.build();
-      quotient.putPlan(new Plan(Subjects.BENCH_PLAN, Map.of(Subjects.METRIC, Limit.of(Subjects.BENCH_LIMIT, Period.MONTH))), "bench");
+      Limit limit = limiter == null
+          ? Limit.of(Subjects.BENCH_LIMIT, Period.MONTH)
+          : new Limit(Subjects.BENCH_LIMIT, Period.MONTH, Enforcement.HARD, null, new Rate(1_000_000_000L, 1_000_000_000L));
+      quotient.putPlan(new Plan(Subjects.BENCH_PLAN, Map.of(Subjects.METRIC, limit)), "bench");
       quotient.putPlan(new Plan(Subjects.CAPPED_PLAN, Map.of(Subjects.METRIC, Limit.of(CAP, Period.MONTH))), "bench");
       Instant anchor = Instant.parse("2026-01-01T00:00:00Z");
       quotient.putSubject(new Subject(Subjects.HOT, Subjects.BENCH_PLAN, anchor, null), "bench");

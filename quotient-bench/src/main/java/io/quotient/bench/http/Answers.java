@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * members and how many are {@code true}. Item objects carry no {@code allowed} member, so each
  * one is one decision. Stateless.
  */
-final class Answers {
+public final class Answers {
   private static final byte[] ALLOWED = "\"allowed\"".getBytes(StandardCharsets.US_ASCII);
 
   private Answers() {}
@@ -15,7 +15,7 @@ final class Answers {
   /**
    * Granted decisions in {@code body}; fails unless it holds exactly {@code expected} decisions.
    */
-  static int granted(byte[] body, int length, int expected) {
+  public static int granted(byte[] body, int length, int expected) {
     int decisions = 0;
     int granted = 0;
     int i = 0;

@@ -125,6 +125,12 @@ public final class ServerProcess implements AutoCloseable {
     stop();
   }
 
+  /** SIGKILL: the process dies at once, whatever it was doing (a batch in flight included). */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
   /** SIGTERM (graceful shutdown), then SIGKILL if it has not exited within a minute. */
   private void stop() {
     if (!process.isAlive()) {

@@ -2,6 +2,8 @@ package io.quotient.server.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,6 +12,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The server's meters, in a Prometheus registry of its own. Thread-safe.
@@ -53,6 +57,22 @@ public final class ServerMetrics implements AutoCloseable {
     writerCommits = Timer.builder("quotient.writer.commit")
         .description("time from taking a batch off the queue to its commit")
         .publishPercentileHistogram()
+        .register(registry);
+  }
+
+  /**
+   * Publishes the shared burst limiter's state: {@code quotient_redis_shared} (1 while burst limits
+   * are shared through Redis, 0 while this instance uses its own buckets) and
+   * {@code quotient_redis_fallback_decisions_total} (requests decided on its own buckets because
+   * Redis could not be reached).
+   */
+  public void sharedBurstLimiter(BooleanSupplier shared, LongSupplier fallbacks) {
+    Gauge.builder("quotient.redis.shared", () -> shared.getAsBoolean() ? 1 : 0)
+        .description("1 while burst limits are shared through Redis, 0 while this instance uses its own buckets")
+        .register(registry);
+    FunctionCounter.builder("quotient.redis.fallback.decisions", fallbacks,
+            f -> (double) f.getAsLong())
+        .description("requests decided on this instance's own burst buckets because Redis could not be reached")
         .register(registry);
   }
 

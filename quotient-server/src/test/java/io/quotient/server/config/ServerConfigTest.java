@@ -60,6 +60,18 @@ class ServerConfigTest {
   }
 
   @Test
+  void a_redis_url_is_read_and_a_bad_one_names_the_setting() {
+    assertThat(ServerConfig.load(new String[0], Map.of()).redisUrl()).isNull();
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_REDIS_URL", "rediss://:secret@cache:6380")).redisUrl())
+        .isEqualTo("rediss://:secret@cache:6380");
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_REDIS_URL", "redis-cluster://a:7000,b:7001")).redisUrl())
+        .isEqualTo("redis-cluster://a:7000,b:7001");
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_REDIS_URL", "memcached://x:11211")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("QUOTIENT_REDIS_URL:");
+  }
+
+  @Test
   void a_bad_database_url_names_the_setting() {
     assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_DATABASE_URL", "mysql://x/y")))
         .isInstanceOf(ConfigException.class)

@@ -1,4 +1,4 @@
-package io.quotient.engine;
+package io.quotient.rate;
 
 import io.quotient.plan.Rate;
 import java.time.Duration;
@@ -8,26 +8,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Burst rate limits as token buckets per subject and metric, kept in this engine's memory: a
- * request takes tokens from every rate-limited item's bucket, or from none, and only once its
- * batch commits (a batch that rolls back and runs again must not take them twice). With several engine
+ * Burst rate limits as token buckets kept in this process's memory. An attempt holds the tokens it
+ * takes tentatively (later requests of its batch see them) and applies them to the buckets only when
+ * its batch commits, so a batch that rolls back and runs again never takes them twice. That is
+ * exact because each subject's requests go through one writer of one engine: nothing else takes
+ * from a subject's buckets between an attempt's decision and its commit. With several engine
  * instances each enforces the rate on its own share of the traffic (DESIGN.md allows burst limits
  * to be approximate). Thread-safe.
  */
-final class RateLimiter {
+final class LocalBurstLimiter implements BurstLimiter {
   private static final int MAX_BUCKETS = 100_000;
 
   private final Map<String, Bucket> buckets = new HashMap<>();
 
-  /** One item that is rate limited: its bucket key, rate and amount. */
-  record Claim(String subject, String metric, Rate rate, long amount) {}
+  @Override
+  public Attempt begin() {
+    return new Tentative();
+  }
 
   /**
-   * Tokens one batch attempt has taken, not yet applied to the buckets: a batch that rolls back and
-   * runs again starts a new one, so only the attempt that commits takes tokens. Confined to the
-   * writer thread, like the {@link BatchState} that holds it.
+   * Tokens one batch attempt has taken, not yet applied to the buckets. Confined to the writer
+   * thread.
    */
-  static final class Tentative {
+  private final class Tentative implements Attempt {
     private final Map<String, Take> takes = new HashMap<>();
 
     private record Take(Rate rate, long amount) {}
@@ -37,18 +40,33 @@ final class RateLimiter {
       return take == null ? 0 : take.amount();
     }
 
-    void add(String key, Rate rate, long amount) {
-      takes.merge(key, new Take(rate, amount), (a, b) -> new Take(b.rate(), a.amount() + b.amount()));
+    @Override
+    public int acquire(List<Claim> claims, Instant now, boolean take) {
+      int limited = LocalBurstLimiter.this.acquire(claims, now, this);
+      if (limited < 0 && take) {
+        for (Claim claim : claims) {
+          takes.merge(
+              key(claim.subject(), claim.metric()),
+              new Take(claim.rate(), claim.amount()),
+              (a, b) -> new Take(b.rate(), a.amount() + b.amount()));
+        }
+      }
+      return limited;
+    }
+
+    @Override
+    public void commit(Instant now) {
+      apply(this, now);
+      takes.clear();
+    }
+
+    @Override
+    public void abandon(Instant now) {
+      takes.clear();
     }
   }
 
-  /**
-   * Decides whether every claim has its tokens, counting those {@code tentative} already took in
-   * this batch. Returns the index of the first claim that has not enough tokens, or -1 when all
-   * have them; then, when {@code take}, records them in {@code tentative} (applied by
-   * {@link #apply} once the batch commits).
-   */
-  synchronized int acquire(List<Claim> claims, Instant now, Tentative tentative, boolean take) {
+  private synchronized int acquire(List<Claim> claims, Instant now, Tentative tentative) {
     if (buckets.size() > MAX_BUCKETS) {
       buckets.values().removeIf(bucket -> bucket.isFullAt(now));
     }
@@ -61,19 +79,10 @@ final class RateLimiter {
         return i;
       }
     }
-    if (take) {
-      for (Claim claim : claims) {
-        tentative.add(key(claim.subject(), claim.metric()), claim.rate(), claim.amount());
-      }
-    }
     return -1;
   }
 
-  /**
-   * Takes the tokens a committed batch decided on. Each subject's requests go through one writer,
-   * so nothing else took from these buckets between the decision and this.
-   */
-  synchronized void apply(Tentative tentative, Instant now) {
+  private synchronized void apply(Tentative tentative, Instant now) {
     tentative.takes.forEach((key, take) -> {
       Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(take.rate(), now));
       bucket.refill(take.rate(), now);
