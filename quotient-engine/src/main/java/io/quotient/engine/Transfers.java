@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class Transfers {
   static TransferResult transfer(
       Connection c, TransferRequest request, String actor, PlanCache plans, String defaultPlan, Instant now, EventIds ids)
       throws SQLException {
-    List<Events.Row> events = new java.util.ArrayList<>();
+    List<Events.Row> events = new ArrayList<>();
     Subject to = Subjects.find(c, request.to());
     if (to == null && defaultPlan != null) {
       for (String created : Store.createSubjects(c, List.of(request.to()), defaultPlan, now)) {
