@@ -9,10 +9,11 @@ R = lambda name: {"$ref": "#/components/schemas/" + name}
 PROBLEM_TYPES = {  # slug: status, as io.quotient.api.ProblemType
  "malformed-json":400, "bad-request":400, "unauthorized":401, "forbidden":403, "not-found":404,
  "method-not-allowed":405, "idempotency-key-in-flight":409, "reservation-closed":409, "not-refundable":409,
- "last-admin-key":409, "body-too-large":413, "batch-too-large":413, "unsupported-media-type":415,
+ "last-admin-key":409, "plan-in-use":409, "insufficient-units":409, "body-too-large":413, "batch-too-large":413, "unsupported-media-type":415,
  "invalid-field":422, "unknown-field":422, "idempotency-key-mismatch":422, "storage-unavailable":503,
  "shutting-down":503, "internal-error":500}
 URN = "urn:quotient:problem:"
+EVENT_TYPES = ["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change","subject_delete","plan_delete","transfer","override"]
 def resp(desc, schema=None, ctype="application/json"):
     r = {"description": desc}
     if schema: r["content"] = {ctype: {"schema": schema}}
@@ -40,6 +41,8 @@ ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLeng
 NAME = {"name":"name","in":"path","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}
 IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to the subject, not to the credential: a retry with the same key for the same subject, through any API key, replays the first answer (header Idempotent-Replayed: true). Same key, other parameters: 422. Same key while the first is undecided: 409. X-Idempotency-Key (the seeds' name) is read when Idempotency-Key is absent. After a 503 storage-unavailable the outcome is unknown: retry with the same key."}
 REFUND_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"This refund's own key (the body's idempotencyKey names the consume to refund). A retry with the same key replays the first refund (header Idempotent-Replayed: true) and gives nothing back again. Same key, other parameters (or a key a consume of the subject used): 422. Same key while the first is undecided: 409. Scoped to the consume's subject. A 409 not-refundable stores nothing: a retry is decided again."}
+TRANSFER_IDEM = {"name":"Idempotency-Key","in":"header","required":False,"schema":{"type":"string","maxLength":255},"description":"Scoped to from: a retry with the same key replays the first transfer (header Idempotent-Replayed: true) and moves nothing more. Same key, other parameters: 422. A refusal stores nothing."}
+PERIOD = {"name":"period","in":"query","required":True,"schema":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}$"},"description":"a calendar month, YYYY-MM (UTC)"}
 REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored answer to an earlier request with the same key","schema":{"type":"string","enum":["true"]}}}
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
@@ -70,6 +73,11 @@ paths = {
     {**ok("200", "Units given back", R("Refund"), REPLAYED),
      **problems(*AUTH, *BODY, "not-found", "not-refundable", "idempotency-key-in-flight", "idempotency-key-mismatch")},
     [REFUND_IDEM], body(R("RefundRequest")))},
+ "/v1/transfers": {"post": op("transfer", "Move units of one metric from one subject to another at once","enforcement",ENF,
+    {**ok("200", "The units moved", R("Transfer"), REPLAYED),
+     **problems(*AUTH, *BODY, "not-found", "insufficient-units", "idempotency-key-mismatch")},
+    [TRANSFER_IDEM], body(R("TransferRequest")),
+    "The units leave from's remaining allowance of its current window, then its grants (never overage), and arrive on to as a grant expiring when from's window ends (no expiry for a total limit). Refused with 409 insufficient-units when from has fewer; nothing moves. The metric must be in both subjects' plans; an unknown to is created on the default plan. Both sides are recorded as transfer events (detail.direction out and in).")},
  "/v1/reservations": {"post": op("reserve", "Hold units for a long operation","enforcement",ENF,
     {**ok("200", "The decision; reservationId and expiresAt when granted", R("ReserveDecision"), REPLAYED),
      **problems(*AUTH, *BODY, "not-found", "idempotency-key-in-flight", "idempotency-key-mismatch")},
@@ -88,12 +96,25 @@ paths = {
  "/v1/plans": {"get": op("listPlans", "Every plan","administration",RD, {**ok("200", "Plans", R("Plans")), **problems(*AUTH)})},
  "/v1/plans/{name}": {
     "put": op("putPlan", "Create or update a plan","administration",ADM, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, *BODY)}, [NAME], body(R("PlanRequest"))),
-    "get": op("getPlan", "A plan","administration",RD, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, "invalid-field", "not-found")}, [NAME])},
+    "get": op("getPlan", "A plan","administration",RD, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, "invalid-field", "not-found")}, [NAME]),
+    "delete": op("deletePlan", "Delete a plan (refused while subjects are on it, or for the default plan)","administration",ADM,
+      {"204": resp("Deleted"), **problems(*AUTH, "invalid-field", "not-found", "plan-in-use")}, [NAME])},
+ "/v1/subjects": {"get": op("listSubjects", "A page of subjects in id order, filtered","administration",RD,
+    {**ok("200", "Subjects", R("SubjectPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"plan","in":"query","schema":{"type":"string"},"description":"only subjects on this plan"},
+     {"name":"metadata","in":"query","schema":{"type":"string"},"description":"key=value: only subjects whose metadata has this pair"},
+     {"name":"atShare","in":"query","schema":{"type":"number","minimum":0},"description":"only subjects at or past this share (0.8 = 80%) of any limit in the current window, held units included"},
+     {"name":"createdSince","in":"query","schema":{"type":"string","format":"date-time"},"description":"only subjects created at or after this instant"},
+     {"name":"after","in":"query","schema":{"type":"string"},"description":"a page's nextCursor"},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
+    None, "With atShare a page looks at no more than ten times limit subjects, so it may be short (even empty) and still carry a nextCursor: follow it until it is null.")},
  "/v1/subjects/{id}": {
     "put": op("putSubject", "Create or update a subject (a new plan applies at once; usage carries over)","administration",ADM,
       {**ok("200", "The subject", R("Subject")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("SubjectRequest")),
-      "Fields left out keep their current value; for a new subject, plan defaults to the default plan, billingAnchor to now, metadata to {}. An unknown plan answers 404."),
-    "get": op("getSubject", "A subject","administration",RD, {**ok("200", "The subject", R("Subject")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
+      "Fields left out keep their current value; for a new subject, plan defaults to the default plan, billingAnchor to now, metadata to {}. An unknown plan answers 404. overrides replaces the subject's own limits (each metric must be in its plan; an expiry must be in the future): they win over the plan's from the next request until removed or expired, show in usage answers as limitSource override, and each change is an override event."),
+    "get": op("getSubject", "A subject","administration",RD, {**ok("200", "The subject", R("Subject")), **problems(*AUTH, "invalid-field", "not-found")}, [ID]),
+    "delete": op("deleteSubject", "Delete a subject with its counters, grants and reservations; its events stay in the audit trail","administration",ADM,
+      {"204": resp("Deleted"), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
  "/v1/subjects/{id}/grants": {
     "post": op("grant", "Grant bonus units","administration",ADM, {**ok("201", "The grant", R("Grant")), **problems(*AUTH, *BODY, "not-found")}, [ID], body(R("GrantRequest"))),
     "get": op("listGrants", "A subject's grants, newest first","administration",RD, {**ok("200", "Grants", R("Grants")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
@@ -104,10 +125,19 @@ paths = {
  "/v1/events": {"get": op("listEvents", "A page of the feed: committed events in feed order, after a cursor","administration",RD,
     {**ok("200", "Events", R("EventPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
     [{"name":"subject","in":"query","schema":{"type":"string"}},
-     {"name":"type","in":"query","schema":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]}},
+     {"name":"type","in":"query","schema":{"type":"string","enum":EVENT_TYPES}},
      {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
      {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
     None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
+ "/v1/reports/overage": {"get": op("overageReport", "A month's overage per subject and metric, priced, with totals per currency","administration",RD,
+    {**ok("200", "The report", R("OverageReport")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [PERIOD], None, "A window belongs to the calendar month (UTC) its start falls in. Units past soft limits are priced with the subject's plan's overagePrice as it is now; amounts are decimal strings, units × price rounded half-up to the currency's minor unit (ISO 4217: 2 digits for EUR and USD, 0 for JPY, 3 for BHD); totals per currency are the sums of the rounded lines. A line is final once every window it counts has ended, provisional before. Lines without a price have null unitPrice, currency and amount and count in no total.")},
+ "/v1/exports/usage": {"get": op("exportUsage", "Every subject × metric × window of a month that counted usage, streamed","administration",RD,
+    {"200": {"description": "The rows, streamed (never held in memory): JSON, or RFC 4180 CSV with a header line and CRLF line ends",
+       "content": {"application/json": {"schema": R("UsageExport")}, "text/csv": {"schema": {"type":"string"}}}},
+     **problems(*AUTH, "invalid-field", "unknown-field")},
+    [PERIOD, {"name":"format","in":"query","schema":{"type":"string","enum":["json","csv"],"default":"json"}}], None,
+    "A window belongs to the calendar month (UTC) its start falls in; rows come by subject, metric, window start. Plan and limit are the subject's as they are now. CSV columns: " + "subject,plan,metric,windowStart,windowEnd,limit,used,fromPlan,fromBonus,overage" + " (empty for null). A failure after the answer began cuts it short: a CSV then lacks its final CRLF, a JSON document its closing brackets.")},
  "/v1/keys": {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
@@ -154,7 +184,7 @@ LIMIT = A(LIMIT_PROPS)
 KEY = {"id":{"type":"string"},"name":{"type":"string"},"role":{"type":"string","enum":["admin","service","read"]},"prefix":{"type":"string"},"createdAt":TIME,"revokedAt":NTIME}
 EVENT_ITEM = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64"),"used":NL("integer", format="int64"),"remaining":NL("integer", format="int64"),
   "fromPlan":INT,"fromBonus":INT,"overage":INT,"windowStart":NTIME})
-EVENT = A({"id":{"type":"string"},"cursor":{"type":"string","description":"the event's position in the feed; pass it as after to read what follows"},"at":TIME,"type":{"type":"string","enum":["consume","refund","reserve","commit","release","expire","grant","reset","subject_change","plan_change"]},
+EVENT = A({"id":{"type":"string"},"cursor":{"type":"string","description":"the event's position in the feed; pass it as after to read what follows"},"at":TIME,"type":{"type":"string","enum":EVENT_TYPES},
   "subject":NL("string"),"allowed":NL("boolean"),"reason":NL("string"),"scope":{"type":"string"},"idempotencyKey":NL("string"),
   "relatedEventId":NL("string"),"reservationId":NL("string"),"items":{"type":"array","items":EVENT_ITEM},"metadata":STRMAP,"detail":STRMAP})
 PROBLEM = S({"type":{"type":"string","enum":[URN + t for t in PROBLEM_TYPES] + ["about:blank"],"description":"stable: urn:quotient:problem:<name>"},
@@ -175,6 +205,12 @@ schemas = {
  "BatchDecision": A({**DEC,"replayed":{"type":"boolean"}}),
  "BatchFailure": A({"error":R("Problem")}),
  "RefundRequest": {**S({"eventId":{"oneOf":[{"type":"string","pattern":"^[1-9][0-9]{0,18}$"},{"type":"integer","minimum":1}]},"subject":SUBJ,"idempotencyKey":SUBJ,"amount":AMOUNT}), "description":"eventId, or subject and idempotencyKey; amount defaults to everything left"},
+ "TransferRequest": S({"from":SUBJ,"to":SUBJ,"metric":METRIC,"amount":AMOUNT},["from","to","metric","amount"]),
+ "Transfer": A({"eventId":{"type":"string"},"receivedEventId":{"type":"string"},"from":SUBJ,"to":SUBJ,"metric":METRIC,"amount":INT,"fromPlan":INT,"fromBonus":INT,"grantId":{"type":"string"},"expiresAt":NTIME}),
+ "OverageReport": A({"period":{"type":"string"},"generatedAt":TIME,
+   "lines":{"type":"array","items":A({"subject":SUBJ,"plan":{"type":"string"},"metric":METRIC,"overageUnits":INT,"unitPrice":NL("string"),"currency":NL("string"),"amount":NL("string"),"status":{"type":"string","enum":["final","provisional"]}})},
+   "totals":{"type":"array","items":A({"currency":{"type":"string"},"amount":{"type":"string"},"finalAmount":{"type":"string"},"provisionalAmount":{"type":"string"}})}}),
+ "UsageExport": A({"period":{"type":"string"},"rows":{"type":"array","items":A({"subject":SUBJ,"plan":{"type":"string"},"metric":METRIC,"windowStart":TIME,"windowEnd":NTIME,"limit":NL("integer", format="int64"),"used":INT,"fromPlan":INT,"fromBonus":INT,"overage":INT})}}),
  "Refund": A({"eventId":{"type":"string"},"consumeEventId":{"type":"string"},"subject":SUBJ,"items":{"type":"array","items":A({"metric":METRIC,"amount":INT,"used":INT})}}),
  "ReserveRequest": S({**CONSUME,"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400}},["subject","ttlSeconds"]),
  "ReserveDecision": A({**DEC,"reservationId":NL("string", description="null when denied"),"expiresAt":NL("string", format="date-time", description="null when denied")}),
@@ -185,12 +221,16 @@ schemas = {
  "Settlement": A({"reservationId":{"type":"string"},"state":{"type":"string","enum":["committed","released"]},"eventId":{"type":"string"},"items":{"type":"array","items":A({"metric":METRIC,"held":INT,"committed":INT})}}),
  "Reservation": A({"id":{"type":"string"},"subject":SUBJ,"state":{"type":"string","enum":["held","committed","released","expired"]},"createdAt":TIME,"expiresAt":TIME,"eventId":{"type":"string"},
    "items":{"type":"array","items":A({"metric":METRIC,"held":INT,"windowStart":TIME})}}),
- "Usage": A({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":A({"metric":METRIC,"limit":NL("integer", format="int64"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":INT,"held":INT,"remaining":NL("integer", format="int64"),"bonusRemaining":INT,"overage":INT,"windowStart":TIME,"resetsAt":NTIME,"percentUsed":NL("number")})}}),
+ "Usage": A({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":A({"metric":METRIC,"limit":NL("integer", format="int64"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":INT,"held":INT,"remaining":NL("integer", format="int64"),"bonusRemaining":INT,"overage":INT,"windowStart":TIME,"resetsAt":NTIME,"percentUsed":NL("number"),"limitSource":{"type":"string","enum":["plan","override"]},"limitSource":{"type":"string","enum":["plan","override"]}})}}),
  "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT_REQUEST}},["limits"]),
  "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT}}),
  "Plans": A({"plans":{"type":"array","items":R("Plan")}}),
- "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":TIME,"metadata":META}),
- "Subject": A({"id":SUBJ,"plan":{"type":"string"},"billingAnchor":TIME,"metadata":STRMAP}),
+ "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":TIME,"metadata":META,
+   "overrides":{"type":"object","description":"the subject's own limits by metric (each in its plan), replacing those it has; {} removes them all; left out, they stay",
+     "additionalProperties":S({"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"expiresAt":TIME},["limit"])}}),
+ "SubjectPage": A({"subjects":{"type":"array","items":R("Subject")},"nextCursor":NL("string", description="pass as after for the next page; null at the end")}),
+ "Subject": A({"id":SUBJ,"plan":{"type":"string"},"billingAnchor":TIME,"metadata":STRMAP,
+   "overrides":{"type":"object","additionalProperties":A({"limit":NL("integer", format="int64"),"expiresAt":NTIME,"active":{"type":"boolean","description":"false once expired: the plan's limit applies again"}})}}),
  "GrantRequest": S({"metric":METRIC,"amount":AMOUNT,"expiresAt":TIME,"reason":{"type":"string","maxLength":500}},["metric","amount"]),
  "Grant": A({"id":{"type":"string"},"subject":SUBJ,"metric":METRIC,"amount":INT,"used":INT,"remaining":INT,"expiresAt":NTIME,"reason":NL("string"),"createdAt":TIME}),
  "Grants": A({"grants":{"type":"array","items":R("Grant")}}),

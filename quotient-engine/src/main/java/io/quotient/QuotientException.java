@@ -5,7 +5,8 @@ package io.quotient;
  * exception; these are for calls that cannot be answered at all.
  */
 public abstract sealed class QuotientException extends RuntimeException
-    permits InvalidArgumentException, NotFoundException, StorageException, EngineFailureException, CallTimeoutException {
+    permits InvalidArgumentException, NotFoundException, StorageException, EngineFailureException, CallTimeoutException,
+        ConflictException {
 
   protected QuotientException(String message, Throwable cause) {
     super(message, cause);

@@ -25,6 +25,10 @@ public enum ProblemType {
   NOT_REFUNDABLE("not-refundable", 409, "Not refundable"),
   /** Revoking this key would leave no active admin key. */
   LAST_ADMIN_KEY("last-admin-key", 409, "Last admin key"),
+  /** The plan cannot be deleted: subjects are on it, or it is the default plan. */
+  PLAN_IN_USE("plan-in-use", 409, "Plan in use"),
+  /** The subject has fewer units left than a transfer moves; nothing moved. */
+  INSUFFICIENT_UNITS("insufficient-units", 409, "Insufficient units"),
   /** The request body is larger than the server accepts. */
   BODY_TOO_LARGE("body-too-large", 413, "Body too large"),
   /** The batch holds more requests than the server accepts. */

@@ -11,9 +11,22 @@ import java.util.Map;
  * @param plan the plan's name; may be null
  * @param billingAnchor the billing anchor; may be null
  * @param metadata flat string pairs; may be null
+ * @param overrides the subject's own limits by metric, replacing those it has ({@code {}} removes
+ *     them all); null keeps them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SubjectRequest(String plan, Instant billingAnchor, Map<String, String> metadata) {
+public record SubjectRequest(
+    String plan, Instant billingAnchor, Map<String, String> metadata, Map<String, Subject.OverrideRequest> overrides) {
+
+  /** Plan, anchor and metadata; the overrides stay as they are. */
+  public SubjectRequest(String plan, Instant billingAnchor, Map<String, String> metadata) {
+    this(plan, billingAnchor, metadata, null);
+  }
+
+  /** Replaces the subject's overrides only. */
+  public static SubjectRequest withOverrides(Map<String, Subject.OverrideRequest> overrides) {
+    return new SubjectRequest(null, null, null, overrides);
+  }
 
   /** Moves (or creates) a subject onto {@code plan}. */
   public static SubjectRequest onPlan(String plan) {

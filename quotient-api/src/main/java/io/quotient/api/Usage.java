@@ -17,7 +17,7 @@ public record Usage(String subject, String plan, List<Metric> metrics) {
    * One metric's usage.
    *
    * @param metric the metric
-   * @param limit the allowance per window; null when unlimited
+   * @param limit the allowance per window (the subject's override when one applies); null when unlimited
    * @param period {@code month}, {@code billing_month}, {@code day}, {@code hour}, {@code total} or {@code concurrent} (units in flight, held by reservations and always returned)
    * @param enforcement {@code hard} or {@code soft}
    * @param used units counted in the window (overage included)
@@ -28,8 +28,10 @@ public record Usage(String subject, String plan, List<Metric> metrics) {
    * @param windowStart the start of the window
    * @param resetsAt the end of the window; null for {@code total}
    * @param percentUsed used (and held) as a percentage of the limit; null when unlimited
+   * @param limitSource {@code plan}, or {@code override} when the subject's own limit applies
    */
   public record Metric(
       String metric, Long limit, String period, String enforcement, long used, long held, Long remaining,
-      long bonusRemaining, long overage, Instant windowStart, Instant resetsAt, Double percentUsed) {}
+      long bonusRemaining, long overage, Instant windowStart, Instant resetsAt, Double percentUsed,
+      String limitSource) {}
 }

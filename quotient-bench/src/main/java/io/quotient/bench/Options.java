@@ -24,6 +24,7 @@ import java.util.List;
  * @param writers the engine's writers (batches in flight)
  * @param poolSize the engine's connection pool size
  * @param keepSchemas keep each scenario's schema instead of dropping it after the audit
+ * @param exportRows rows the export mode writes and then exports
  */
 public record Options(
     Duration duration,
@@ -40,12 +41,13 @@ public record Options(
     Duration soak,
     int writers,
     int poolSize,
-    boolean keepSchemas) {
+    boolean keepSchemas,
+    long exportRows) {
 
   /** The usage text. */
   public static final String USAGE =
       """
-      usage: bench/run [all|engine|http|baselines|open|memory|cluster|jmh] [options]
+      usage: bench/run [all|engine|http|baselines|open|memory|cluster|export|jmh] [options]
         all         baselines, engine, http and open-loop scenarios, one table (default)
         engine      the engine in process: 16/64/256 callers, spread and hot, and the capped subject
         http        the server over HTTP: single and batch consumes, spread and hot
@@ -54,6 +56,7 @@ public record Options(
         memory      the server with -Xmx512m under load for --soak, heap after GC every 10 s
         cluster     three servers on one PostgreSQL and the Redis of --redis-port, load round-robin:
                     throughput, burst limits across instances, a kill -9 of one under load
+        export      GET /v1/exports/usage of --rows counter rows as CSV: time, rows/s, the server's peak heap
         jmh         the JMH benchmark of the decision logic (extra arguments go to JMH)
       options:
         --duration 10s     measured time per scenario        --warmup 3s   warm-up per scenario
@@ -65,6 +68,7 @@ public record Options(
         --server-jar JAR   default: quotient-server/target/quotient-server*.jar
         --soak 10m         memory mode's length               --writers N  --pool N
         --keep-schemas     keep each scenario's schema for inspection
+        --rows 1000000     export mode's rows
       """;
 
   /** Parses the options after the mode; fails naming the bad option. */
@@ -90,6 +94,7 @@ public record Options(
     int writers = 0;
     int pool = 0;
     boolean keep = false;
+    long exportRows = 1_000_000;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       switch (arg) {
@@ -114,6 +119,7 @@ public record Options(
         case "--soak" -> soak = duration(value(args, ++i, arg), arg);
         case "--writers" -> writers = positive(value(args, ++i, arg), arg);
         case "--pool" -> pool = positive(value(args, ++i, arg), arg);
+        case "--rows" -> exportRows = positive(value(args, ++i, arg), arg);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
     }
@@ -122,7 +128,7 @@ public record Options(
       warmup = warmupSet ? warmup : Duration.ofSeconds(1);
     }
     return new Options(duration, warmup, quick, callers, httpCallers, batchCallers, db, redisPort, durableRedisPort, baselines, serverJar, soak,
-        writers, pool, keep);
+        writers, pool, keep, exportRows);
   }
 
   private static List<Integer> list(String text, String option) {

@@ -74,6 +74,7 @@ final class Suite {
         http(false, true);
       }
       case "memory" -> memory();
+      case "export" -> export();
       case "cluster" -> cluster();
       default -> {
         out.println("unknown mode " + mode + "\n" + Options.USAGE);
@@ -210,6 +211,20 @@ final class Suite {
     } catch (Exception e) {
       failures.add("http: " + e);
       out.println("  FAILED: " + e);
+    }
+  }
+
+  private void export() {
+    try {
+      Path jar = HttpBench.findJar(options);
+      if (jar == null) {
+        failures.add("export: no server jar under quotient-server/target (build it, or pass --server-jar)");
+        return;
+      }
+      out.println("- usage export");
+      new io.quotient.bench.export.ExportBench(db, options, jar, out).run();
+    } catch (Exception e) {
+      failures.add("export: " + e);
     }
   }
 

@@ -33,7 +33,11 @@ import io.quotient.api.ReserveRequest;
 import io.quotient.api.Reset;
 import io.quotient.api.ResetRequest;
 import io.quotient.api.Settlement;
+import io.quotient.api.OverageReport;
 import io.quotient.api.Subject;
+import io.quotient.api.SubjectPage;
+import io.quotient.api.Transfer;
+import io.quotient.api.TransferRequest;
 import io.quotient.api.SubjectRequest;
 import io.quotient.api.Token;
 import io.quotient.api.TokenRequest;
@@ -45,6 +49,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -358,6 +363,96 @@ public final class QuotientClient implements AutoCloseable {
   /** As {@link #revokeKey(String)}, without blocking. */
   public CompletableFuture<Key> revokeKeyAsync(String id) {
     return send(new Call<>("DELETE", "/v1/keys/" + segment(id, "id"), null, newKey(), Replay.SAFE, Key.class));
+  }
+
+  /** A page of subjects in id order, filtered by {@code query}. */
+  public SubjectPage subjects(SubjectQuery query) {
+    return await(subjectsAsync(query));
+  }
+
+  /** As {@link #subjects(SubjectQuery)}, without blocking. */
+  public CompletableFuture<SubjectPage> subjectsAsync(SubjectQuery query) {
+    requireNonNull(query, "query");
+    StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (query.plan() != null) {
+      params.add("plan=" + encode(query.plan()));
+    }
+    if (query.metadata() != null) {
+      params.add("metadata=" + encode(query.metadata()));
+    }
+    if (query.atShare() != null) {
+      params.add("atShare=" + query.atShare());
+    }
+    if (query.createdSince() != null) {
+      params.add("createdSince=" + encode(query.createdSince().toString()));
+    }
+    if (query.after() != null) {
+      params.add("after=" + encode(query.after()));
+    }
+    if (query.limit() != null) {
+      params.add("limit=" + query.limit());
+    }
+    return send(get("/v1/subjects" + params, SubjectPage.class));
+  }
+
+  /** Deletes a subject with its counters, grants and reservations; its events stay in the audit trail. */
+  public void deleteSubject(String id) {
+    await(deleteSubjectAsync(id));
+  }
+
+  /** As {@link #deleteSubject(String)}, without blocking. */
+  public CompletableFuture<Void> deleteSubjectAsync(String id) {
+    // Not resent when the outcome is unknown: a second delete would answer 404 for a deleted subject.
+    return send(new Call<>("DELETE", "/v1/subjects/" + segment(id, "id"), null, null, Replay.ONCE, Void.class));
+  }
+
+  /** Deletes a plan; refused ({@code plan-in-use}) while subjects are on it. */
+  public void deletePlan(String name) {
+    await(deletePlanAsync(name));
+  }
+
+  /** As {@link #deletePlan(String)}, without blocking. */
+  public CompletableFuture<Void> deletePlanAsync(String name) {
+    return send(new Call<>("DELETE", "/v1/plans/" + segment(name, "name"), null, null, Replay.ONCE, Void.class));
+  }
+
+  /** Moves units from one subject to another at once, with a key of its own (so a resend is a replay). */
+  public Transfer transfer(TransferRequest request) {
+    return await(transferAsync(request, newKey()));
+  }
+
+  /** Like {@link #transfer(TransferRequest)} with the caller's idempotency key (scoped to {@code from}). */
+  public Transfer transfer(TransferRequest request, String idempotencyKey) {
+    return await(transferAsync(request, idempotencyKey));
+  }
+
+  /** As {@link #transfer(TransferRequest, String)}, without blocking. */
+  public CompletableFuture<Transfer> transferAsync(TransferRequest request, String idempotencyKey) {
+    return send(post("/v1/transfers", requireNonNull(request, "request"), key(idempotencyKey), Replay.SAFE, Transfer.class));
+  }
+
+  /** The overage of {@code period}, a calendar month such as {@code 2026-11}. */
+  public OverageReport overageReport(YearMonth period) {
+    return await(overageReportAsync(period));
+  }
+
+  /** As {@link #overageReport(YearMonth)}, without blocking. */
+  public CompletableFuture<OverageReport> overageReportAsync(YearMonth period) {
+    return send(get("/v1/reports/overage?period=" + requireNonNull(period, "period"), OverageReport.class));
+  }
+
+  /**
+   * Streams the usage export of {@code period} in {@code format} ({@code csv} or {@code json}) to
+   * {@code sink} as it arrives, holding none of it; sent once (never resent: part of it may be
+   * written). Blocks until the export ends.
+   */
+  public void exportUsage(YearMonth period, String format, java.io.OutputStream sink) {
+    requireNonNull(period, "period");
+    requireNonNull(sink, "sink");
+    if (!"csv".equals(format) && !"json".equals(format)) {
+      throw new IllegalArgumentException("format must be csv or json, was " + format);
+    }
+    transport.stream("/v1/exports/usage?period=" + period + "&format=" + format, sink);
   }
 
   /** A page of the audit trail. */

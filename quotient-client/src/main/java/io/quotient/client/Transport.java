@@ -207,6 +207,9 @@ final class Transport implements AutoCloseable {
   }
 
   private <T> T read(Call<T> call, HttpResponse<byte[]> response) {
+    if (call.answer() == Void.class) {
+      return null;
+    }
     try {
       return json.readValue(response.body(), call.answer());
     } catch (IOException | RuntimeException e) {
@@ -231,6 +234,76 @@ final class Transport implements AutoCloseable {
       request.method(call.method(), HttpRequest.BodyPublishers.noBody());
     }
     return request.build();
+  }
+
+  /**
+   * Sends the GET {@code path} once and copies its answer to {@code sink} as it arrives, without
+   * holding it; never resent (part of it may already be written). A problem answer is thrown as
+   * such before anything is written.
+   */
+  void stream(String path, java.io.OutputStream sink) {
+    if (closed.get()) {
+      throw new IllegalStateException("the Quotient client is closed");
+    }
+    Call<Void> call = new Call<>("GET", path, null, null, Call.Replay.SAFE, Void.class);
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request(call), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw failed(call, e).exception();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted while waiting for Quotient");
+    }
+    try (java.io.InputStream in = response.body()) {
+      if (response.statusCode() / 100 != 2) {
+        byte[] body = in.readAllBytes();
+        HttpResponse<byte[]> whole = new BufferedAnswer(response, body);
+        throw refused(call, whole).exception();
+      }
+      in.transferTo(sink);
+    } catch (IOException e) {
+      throw new QuotientUnreachableException(
+          "the connection to Quotient at " + base + " was lost during GET " + path + ": " + describe(e), null, e);
+    }
+  }
+
+  /** A streamed answer's head with its body read whole (a problem is small). */
+  private record BufferedAnswer(HttpResponse<java.io.InputStream> head, byte[] body) implements HttpResponse<byte[]> {
+    @Override
+    public int statusCode() {
+      return head.statusCode();
+    }
+
+    @Override
+    public HttpRequest request() {
+      return head.request();
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<byte[]>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.net.http.HttpHeaders headers() {
+      return head.headers();
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return head.sslSession();
+    }
+
+    @Override
+    public URI uri() {
+      return head.uri();
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return head.version();
+    }
   }
 
   /** The pause before attempt {@code attempt + 1}: doubling from the initial backoff up to the cap, half of it random. */

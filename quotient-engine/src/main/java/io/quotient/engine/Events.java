@@ -289,6 +289,19 @@ final class Events {
    */
   record Horizon(long horizon, long end) {}
 
+  /**
+   * Deletes at most {@code limit} events older than {@code cutoff}, skipping rows another deleter
+   * holds; returns how many.
+   */
+  static int purgeOlderThan(Connection c, Instant cutoff, int limit) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM events WHERE ctid = ANY(ARRAY(SELECT ctid FROM events WHERE at < ? LIMIT ? FOR UPDATE SKIP LOCKED))")) {
+      Store.setInstant(ps, 1, cutoff);
+      ps.setInt(2, limit);
+      return ps.executeUpdate();
+    }
+  }
+
   static Horizon horizon(Connection c) throws SQLException {
     try (PreparedStatement ps =
             c.prepareStatement("SELECT pg_snapshot_xmin(s)::text, pg_snapshot_xmax(s)::text FROM pg_current_snapshot() s");

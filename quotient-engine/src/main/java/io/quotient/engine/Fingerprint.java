@@ -57,6 +57,11 @@ final class Fingerprint {
     return f.hex();
   }
 
+  /** A transfer, from the subject the key is scoped to. */
+  static String ofTransfer(String to, String metric, long amount) {
+    return new Fingerprint("transfer").part(to).part(metric).part(Long.toString(amount)).hex();
+  }
+
   private Fingerprint part(String value) {
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
     digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));

@@ -73,6 +73,23 @@ final class Jdbc {
     }
   }
 
+  /**
+   * Runs read-only {@code work} in a transaction of its own, so that a statement with a fetch size
+   * reads its rows through a cursor, a page at a time, instead of all at once.
+   */
+  <T> T readThroughCursor(Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        return work.run(connection);
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw wrap(e);
+    }
+  }
+
   private static void rollbackQuietly(Connection connection, Exception cause) {
     try {
       connection.rollback();

@@ -267,7 +267,7 @@ final class Ledger implements AutoCloseable {
       if (subject == null) {
         continue;
       }
-      Plan plan = plans.get(c, subject.plan(), subject.planVersion());
+      Plan plan = Overrides.apply(plans.get(c, subject.plan(), subject.planVersion()), subject.overrides(), now);
       planOf[i] = plan;
       for (Item item : request.items()) {
         Limit limit = plan.limitOf(item.metric());

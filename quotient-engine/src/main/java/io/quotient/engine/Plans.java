@@ -1,5 +1,6 @@
 package io.quotient.engine;
 
+import io.quotient.ConflictException;
 import io.quotient.event.EventType;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
@@ -53,6 +54,43 @@ final class Plans {
       ps.executeBatch();
     }
     return version;
+  }
+
+  /**
+   * Deletes the plan unless subjects are on it; returns false when there was no such plan. The plan
+   * row is locked first, so a subject moving onto it concurrently either commits first (and the
+   * delete is refused) or fails its foreign key.
+   */
+  static boolean delete(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM plans WHERE name = ? FOR UPDATE")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return false;
+        }
+      }
+    }
+    long on;
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM subjects WHERE plan = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        on = rs.getLong(1);
+      }
+    }
+    if (on > 0) {
+      throw new ConflictException(
+          ConflictException.Kind.PLAN_IN_USE, on + " subject(s) are on plan '" + name + "': move them first");
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM plans WHERE name = ?")) {
+      ps.setString(1, name);
+      ps.executeUpdate();
+    }
+    return true;
+  }
+
+  static Events.Row deletedEvent(long id, Instant now, String name, String scope) {
+    return Events.row(id, now, EventType.PLAN_DELETE).actor(scope).detail(Json.object(Map.of("plan", name))).build();
   }
 
   static Events.Row changedEvent(long id, Instant now, Plan plan, long version, String scope) {

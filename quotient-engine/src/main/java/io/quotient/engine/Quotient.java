@@ -1,6 +1,7 @@
 package io.quotient.engine;
 
 import io.quotient.CallTimeoutException;
+import io.quotient.ConflictException;
 import io.quotient.EngineFailureException;
 import io.quotient.InvalidArgumentException;
 import io.quotient.Names;
@@ -20,12 +21,20 @@ import io.quotient.reservation.Reservation;
 import io.quotient.reservation.ReservationResult;
 import io.quotient.reservation.ReserveRequest;
 import io.quotient.status.SubjectStatus;
+import io.quotient.report.OverageReport;
+import io.quotient.report.UsageRow;
+import io.quotient.subject.LimitOverride;
 import io.quotient.subject.Subject;
+import io.quotient.transfer.TransferRequest;
+import io.quotient.transfer.TransferResult;
+import io.quotient.subject.SubjectPage;
+import io.quotient.subject.SubjectQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +43,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -54,11 +64,15 @@ import javax.sql.DataSource;
  */
 public final class Quotient implements AutoCloseable {
   private static final long RECENT_WAIT_MILLIS = 1000;
+  private static final int SCAN_FACTOR = 10;
+  private static final int PURGE_BATCH = 1000;
+  private static final int PURGE_BATCHES_PER_SWEEP = 50;
 
   private final Jdbc jdbc;
   private final Clock clock;
   private final String defaultPlan;
   private final Duration idempotencyRetention;
+  private final Duration eventRetention;
   private final Duration callTimeout;
   private final PlanCache plans = new PlanCache();
   private final SubjectCache subjectCache;
@@ -77,6 +91,7 @@ public final class Quotient implements AutoCloseable {
     this.clock = builder.clock;
     this.defaultPlan = builder.defaultPlan;
     this.idempotencyRetention = builder.idempotencyRetention;
+    this.eventRetention = builder.eventRetention;
     this.callTimeout = builder.callTimeout;
     this.subjectCache = new SubjectCache(builder.dataSource);
     this.decider = new Decider(builder.burstLimiter);
@@ -263,20 +278,66 @@ public final class Quotient implements AutoCloseable {
    * windows carries over (windows depend on the period, not the plan).
    */
   public Subject putSubject(Subject subject, String actor) {
+    return putSubject(subject, null, actor);
+  }
+
+  /**
+   * Creates or updates a subject and, unless {@code overrides} is null, replaces its overrides
+   * with them (empty removes them all), in one transaction. Each override's metric must be in the
+   * subject's plan; its limit wins over the plan's from the next request until it is removed or
+   * expires. A change of overrides is recorded as an {@code override} event.
+   *
+   * @throws InvalidArgumentException naming {@code overrides.<metric>} for a metric not in the
+   *     plan, or an expiry that is not in the future
+   */
+  public Subject putSubject(Subject subject, Map<String, LimitOverride> overrides, String actor) {
     Objects.requireNonNull(subject, "subject");
     jdbc.inTransaction(
         c -> {
-          plans.require(c, subject.plan());
+          Plan plan = plans.require(c, subject.plan());
           Instant now = clock.instant();
+          if (overrides != null) {
+            overrides.forEach((metric, override) -> {
+              Names.requireName(metric, "overrides");
+              InvalidArgumentException.require(override != null, "overrides." + metric, "is required");
+              InvalidArgumentException.require(plan.limitOf(metric) != null, "overrides." + metric,
+                  "'" + metric + "' is not in plan '" + plan.name() + "'");
+              InvalidArgumentException.require(override.expiresAt() == null || override.expiresAt().isAfter(now),
+                  "overrides." + metric + ".expiresAt", "must be in the future");
+            });
+          }
           String before = Subjects.put(c, subject, now);
+          List<Events.Row> events = new ArrayList<>();
           if (!subject.plan().equals(before)) {
-            Events.insert(c, List.of(Subjects.changedEvent(ids.next(c), now, subject.id(), before, subject.plan(), actor)));
+            events.add(Subjects.changedEvent(ids.next(c), now, subject.id(), before, subject.plan(), actor));
+          }
+          if (overrides != null) {
+            Map<String, LimitOverride> previous = Overrides.of(c, subject.id());
+            if (!previous.equals(overrides)) {
+              Overrides.replace(c, subject.id(), overrides, now);
+              events.add(Overrides.changedEvent(ids.next(c), now, subject.id(), previous, overrides, actor));
+            }
+          }
+          if (!events.isEmpty()) {
+            Events.insert(c, events);
           }
           SubjectCache.announce(c, subject.id());
           return subject;
         });
     subjectCache.invalidate(subject.id());
     return subject;
+  }
+
+  /** The overrides of each of {@code subjectIds} that has any. */
+  public Map<String, Map<String, LimitOverride>> overrides(java.util.Collection<String> subjectIds) {
+    subjectIds.forEach(id -> Names.requireId(id, "subject"));
+    return jdbc.read(c -> Overrides.of(c, subjectIds));
+  }
+
+  /** The subject's overrides by metric (expired ones included until replaced: they no longer apply). */
+  public Map<String, LimitOverride> overrides(String subjectId) {
+    Names.requireId(subjectId, "subject");
+    return jdbc.read(c -> Overrides.of(c, subjectId));
   }
 
   /** Like {@link #putSubject(Subject, String)} with no actor. */
@@ -288,6 +349,142 @@ public final class Quotient implements AutoCloseable {
   public Optional<Subject> subject(String id) {
     Names.requireId(id, "subject");
     return Optional.ofNullable(jdbc.read(c -> Subjects.find(c, id)));
+  }
+
+  /**
+   * A page of subjects in id order, filtered by {@code query}. Usage filters ({@link
+   * SubjectQuery#minShare()}) read each candidate's current windows, so a page looks at no more
+   * than {@value #SCAN_FACTOR} times the asked number of rows: it may come back short, with a
+   * cursor to go on from.
+   */
+  public SubjectPage subjects(SubjectQuery query) {
+    Objects.requireNonNull(query, "query");
+    List<Subject> matched = new ArrayList<>();
+    String after = query.after();
+    int budget = query.minShare() == null ? query.limit() : query.limit() * SCAN_FACTOR;
+    while (true) {
+      int chunk = Math.min(query.limit() + 1, budget + 1);
+      String from = after;
+      List<Subject> rows = jdbc.read(c -> Subjects.page(c, query, from, chunk));
+      for (int i = 0; i < rows.size() && i < chunk - 1; i++) {
+        Subject subject = rows.get(i);
+        after = subject.id();
+        budget--;
+        if (query.minShare() == null || reads.atShare(subject.id(), query.minShare())) {
+          matched.add(subject);
+          if (matched.size() == query.limit()) {
+            boolean more = i + 1 < rows.size();
+            return new SubjectPage(matched, more ? after : null);
+          }
+        }
+      }
+      if (rows.size() < chunk) {
+        return new SubjectPage(matched, null);
+      }
+      if (budget <= 0) {
+        return new SubjectPage(matched, after);
+      }
+    }
+  }
+
+  /**
+   * Deletes a subject: its plan, counters, grants, open reservations and idempotency keys go; its
+   * events stay in the audit trail, followed by a {@code subject_delete} event. A later consume
+   * for the same id starts afresh (on the default plan, if there is one).
+   *
+   * @throws NotFoundException when there is no such subject
+   */
+  public void deleteSubject(String id, String actor) {
+    Names.requireId(id, "subject");
+    jdbc.inTransaction(
+        c -> {
+          String plan = Subjects.delete(c, id);
+          if (plan == null) {
+            throw new NotFoundException("subject", id);
+          }
+          Events.insert(c, List.of(Subjects.deletedEvent(ids.next(c), clock.instant(), id, plan, actor)));
+          SubjectCache.announce(c, id);
+          return plan;
+        });
+    subjectCache.invalidate(id);
+  }
+
+  /**
+   * Deletes a plan.
+   *
+   * @throws NotFoundException when there is no such plan
+   * @throws ConflictException ({@link ConflictException.Kind#PLAN_IN_USE}) while subjects are on
+   *     it, or when it is the default plan
+   */
+  public void deletePlan(String name, String actor) {
+    Names.requireName(name, "name");
+    if (name.equals(defaultPlan)) {
+      throw new ConflictException(
+          ConflictException.Kind.PLAN_IN_USE, "plan '" + name + "' is the default plan new subjects start on");
+    }
+    jdbc.inTransaction(
+        c -> {
+          if (!Plans.delete(c, name)) {
+            throw new NotFoundException("plan", name);
+          }
+          Events.insert(c, List.of(Plans.deletedEvent(ids.next(c), clock.instant(), name, actor)));
+          SubjectCache.announce(c, SubjectCache.ALL);
+          return name;
+        });
+    subjectCache.invalidate(SubjectCache.ALL);
+  }
+
+  /**
+   * Moves units of one metric from one subject to another at once (see {@link TransferRequest}):
+   * both sides are recorded as {@code transfer} events. With an idempotency key, a retry replays
+   * the first transfer and moves nothing more.
+   *
+   * @throws ConflictException ({@link ConflictException.Kind#INSUFFICIENT_UNITS}) when {@code from}
+   *     has fewer units left (allowance and grants) than the transfer moves; nothing moved
+   * @throws NotFoundException when {@code from} does not exist, or {@code to} does not and there is
+   *     no default plan
+   * @throws InvalidArgumentException when the metric is not in both subjects' plans
+   */
+  public TransferResult transfer(TransferRequest request, String actor) {
+    Objects.requireNonNull(request, "request");
+    TransferResult result =
+        jdbc.inTransaction(c -> Transfers.transfer(c, request, actor, plans, defaultPlan, clock.instant(), ids));
+    subjectCache.invalidate(request.to());
+    return result;
+  }
+
+  /**
+   * The overage of a calendar month (UTC): per subject and metric, the units counted past soft
+   * limits in the windows that start in the month, priced with the plan's overage price and rounded
+   * half-up to the currency's minor unit, with totals per currency. A line is final once every
+   * window it counts has ended, provisional before.
+   */
+  public OverageReport overageReport(YearMonth period) {
+    Objects.requireNonNull(period, "period");
+    return jdbc.read(c -> Reports.overage(c, plansByName(c), period, clock.instant()));
+  }
+
+  /**
+   * Hands every subject × metric × window of a calendar month (UTC) that counted usage to {@code
+   * sink}, in subject, metric, window order, reading them from the database a page at a time
+   * through a cursor: memory stays flat whatever the number of rows. Returns how many. A {@code
+   * sink} that throws stops the export.
+   */
+  public long exportUsage(YearMonth period, Consumer<UsageRow> sink) {
+    Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(sink, "sink");
+    return jdbc.readThroughCursor(c -> Reports.export(c, plansByName(c), period, sink));
+  }
+
+  private Map<String, Plan> plansByName(Connection c) throws SQLException {
+    Map<String, Plan> all = new java.util.HashMap<>();
+    for (String name : Store.planNames(c)) {
+      Plan plan = plans.latest(c, name);
+      if (plan != null) {
+        all.put(name, plan);
+      }
+    }
+    return all;
   }
 
   /** Grants bonus units. An unknown subject is created on the default plan, or refused without one. */
@@ -392,6 +589,28 @@ public final class Quotient implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes events older than the {@linkplain Builder#eventRetention retention} in batches of
+   * {@value #PURGE_BATCH}, each its own short transaction on the sweeper's thread (never a writer's),
+   * at most {@value #PURGE_BATCHES_PER_SWEEP} batches a call so that a first sweep over years of
+   * events does not hold a connection for long; counters and grants stay. Returns how many.
+   */
+  public int purgeOldEvents() {
+    if (eventRetention == null) {
+      return 0;
+    }
+    Instant cutoff = clock.instant().minus(eventRetention);
+    int total = 0;
+    for (int i = 0; i < PURGE_BATCHES_PER_SWEEP; i++) {
+      int purged = jdbc.inTransaction(c -> Events.purgeOlderThan(c, cutoff, PURGE_BATCH));
+      total += purged;
+      if (purged < PURGE_BATCH) {
+        break;
+      }
+    }
+    return total;
+  }
+
   /** Returns the holds of reservations that expired by now; returns how many. */
   public int expireReservations() {
     return settlements.expireDue();
@@ -403,6 +622,7 @@ public final class Quotient implements AutoCloseable {
     try {
       expireReservations();
       purgeExpiredIdempotencyKeys();
+      purgeOldEvents();
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Quotient.class).warn("background sweep failed; retrying later", e);
     }
@@ -484,6 +704,7 @@ public final class Quotient implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private String defaultPlan;
     private Duration idempotencyRetention = Duration.ofHours(24);
+    private Duration eventRetention = Duration.ofDays(400);
     private int maxBatchSize = 4096;
     private int writers = 2;
     private Duration sweepInterval = Duration.ofSeconds(1);
@@ -513,6 +734,17 @@ public final class Quotient implements AutoCloseable {
       InvalidArgumentException.require(
           value != null && !value.isNegative() && !value.isZero(), "idempotencyRetention", "must be positive");
       this.idempotencyRetention = value;
+      return this;
+    }
+
+    /**
+     * How long events (the audit trail) are kept; older ones are deleted by the sweeper in small
+     * batches. Counters, grants and rollups stay. Null keeps every event. Default 400 days.
+     */
+    public Builder eventRetention(Duration value) {
+      InvalidArgumentException.require(value == null || (!value.isNegative() && !value.isZero()), "eventRetention",
+          "must be positive, or null to keep every event");
+      this.eventRetention = value;
       return this;
     }
 

@@ -9,6 +9,7 @@ import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.status.MetricStatus;
 import io.quotient.status.SubjectStatus;
+import io.quotient.subject.LimitOverride;
 import io.quotient.subject.Subject;
 import io.quotient.window.Window;
 import java.sql.Connection;
@@ -50,7 +51,7 @@ final class Reads {
           if (subject == null) {
             return Ledger.unknownSubject(request, 0);
           }
-          Plan plan = plans.require(c, subject.plan());
+          Plan plan = Overrides.apply(plans.require(c, subject.plan()), Overrides.of(c, subject.id()), now);
           BatchState state = snapshot(c, subject, plan, request.items().stream().map(Item::metric).toList(), now);
           Decider.Verdict verdict =
               decider.decide(plan, subject.billingAnchor(), request, now, state, Decider.Mode.CHECK);
@@ -68,7 +69,8 @@ final class Reads {
           if (subject == null) {
             throw new NotFoundException("subject", subjectId);
           }
-          Plan plan = plans.require(c, subject.plan());
+          Map<String, LimitOverride> overrides = Overrides.of(c, subject.id());
+          Plan plan = Overrides.apply(plans.require(c, subject.plan()), overrides, now);
           BatchState state = snapshot(c, subject, plan, new ArrayList<>(plan.limits().keySet()), now);
           List<MetricStatus> metrics = new ArrayList<>();
           plan.limits()
@@ -80,10 +82,27 @@ final class Reads {
                         new MetricStatus(
                             metric, limit.limit(), limit.period(), limit.enforcement(), counter.used, counter.held,
                             counter.remaining(limit), Decider.bonusAvailable(state, counter, limit, now), counter.overage,
-                            window.start(), window.end()));
+                            window.start(), window.end(), Overrides.sourceOf(metric, overrides, now)));
                   });
           return new SubjectStatus(subject, metrics);
         });
+  }
+
+  /**
+   * True when the subject's usage (held units included) of at least one limited metric in its
+   * current window is at least {@code share} of the limit; a limit of 0 counts as reached.
+   */
+  boolean atShare(String subjectId, double share) {
+    for (MetricStatus metric : status(subjectId).metrics()) {
+      if (metric.limit() == null) {
+        continue;
+      }
+      double taken = (double) metric.used() + metric.held();
+      if (metric.limit() == 0 ? share <= 1.0 || taken > 0 : taken >= share * metric.limit()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The subject, or (unsaved) a new one on the default plan when there is one; null otherwise. */

@@ -70,7 +70,8 @@ final class Settlements {
           Events.Row event;
           if (commit) {
             Subject subject = Subjects.find(c, reservation.subject());
-            Plan plan = subject == null ? null : plans.latest(c, subject.plan());
+            Plan plan = subject == null ? null
+                : Overrides.apply(plans.latest(c, subject.plan()), Overrides.of(c, subject.id()), now);
             if (plan != null) {
               // Units in flight all return at commit: a concurrent metric is never counted as usage.
               amounts.replaceAll((metric, amount) -> {

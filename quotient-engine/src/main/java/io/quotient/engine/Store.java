@@ -30,7 +30,9 @@ final class Store {
   private Store() {}
 
   /** A subject as a batch needs it. */
-  record SubjectRow(String id, String plan, Instant anchor, long planVersion, boolean hasGrants) {}
+  record SubjectRow(
+      String id, String plan, Instant anchor, long planVersion, boolean hasGrants,
+      Map<String, io.quotient.subject.LimitOverride> overrides) {}
 
   /** A plan and its version, which changes on every update. */
   record VersionedPlan(Plan plan, long version) {}
@@ -39,16 +41,24 @@ final class Store {
     Map<String, SubjectRow> rows = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT s.id, s.plan, s.billing_anchor, p.version, s.has_grants FROM subjects s JOIN plans p ON p.name = s.plan"
-                + " WHERE s.id = ANY(?)")) {
+            "SELECT s.id, s.plan, s.billing_anchor, p.version, s.has_grants, s.has_overrides FROM subjects s"
+                + " JOIN plans p ON p.name = s.plan WHERE s.id = ANY(?)")) {
       ps.setArray(1, texts(c, ids));
+      List<String> withOverrides = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.put(
               rs.getString(1),
-              new SubjectRow(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getLong(4), rs.getBoolean(5)));
+              new SubjectRow(rs.getString(1), rs.getString(2), instant(rs, 3), rs.getLong(4), rs.getBoolean(5), Map.of()));
+          if (rs.getBoolean(6)) {
+            withOverrides.add(rs.getString(1));
+          }
         }
       }
+      Overrides.of(c, withOverrides).forEach((id, overrides) -> {
+        SubjectRow row = rows.get(id);
+        rows.put(id, new SubjectRow(row.id(), row.plan(), row.anchor(), row.planVersion(), row.hasGrants(), overrides));
+      });
     }
     return rows;
   }

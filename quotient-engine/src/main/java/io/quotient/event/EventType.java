@@ -23,7 +23,15 @@ public enum EventType {
   /** A subject created or moved to another plan. */
   SUBJECT_CHANGE,
   /** A plan created or its limits changed. */
-  PLAN_CHANGE;
+  PLAN_CHANGE,
+  /** A subject deleted (its earlier events stay). */
+  SUBJECT_DELETE,
+  /** A plan deleted. */
+  PLAN_DELETE,
+  /** Units moved between two subjects: one event for each side. */
+  TRANSFER,
+  /** A subject's own limit for a metric set or removed. */
+  OVERRIDE;
 
   /** The wire name, such as {@code consume}. */
   public String wireName() {

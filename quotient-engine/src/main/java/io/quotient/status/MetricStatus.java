@@ -8,7 +8,7 @@ import java.time.Instant;
  * One metric of a subject's plan, as of now.
  *
  * @param metric the metric
- * @param limit the plan's allowance; null when unlimited
+ * @param limit the allowance (the subject's override when one applies, else the plan's); null when unlimited
  * @param period the limit's period
  * @param enforcement hard or soft
  * @param used units counted in the current window (overage included)
@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param overage units counted past a soft limit in this window
  * @param windowStart start of the current window
  * @param resetsAt end of the current window; null for {@code total}
+ * @param limitSource {@code plan}, or {@code override} when the subject's own limit applies
  */
 public record MetricStatus(
     String metric,
@@ -30,7 +31,8 @@ public record MetricStatus(
     long bonusRemaining,
     long overage,
     Instant windowStart,
-    Instant resetsAt) {
+    Instant resetsAt,
+    String limitSource) {
 
   /** Used and held units as a percentage of the limit; null when unlimited, 100 for a 0 limit. */
   public Double percentUsed() {

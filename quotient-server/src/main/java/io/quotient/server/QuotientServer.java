@@ -99,6 +99,7 @@ public final class QuotientServer implements AutoCloseable {
       CredentialTables.migrate(database.dataSource(), database.schema());
       metrics = new ServerMetrics();
       Quotient.Builder builder = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
+          .eventRetention(config.eventRetentionDays() == 0 ? null : Duration.ofDays(config.eventRetentionDays()))
           .onBatchCommitted(metrics::writerBatch);
       if (config.redisUrl() != null) {
         redis = RedisBurstLimiter.builder(config.redisUrl()).build();

@@ -336,6 +336,44 @@ class OpenApiContractTest {
 
   @Test
   @Order(7)
+  void subject_listing_and_deletes() {
+    String l = "/v1/subjects";
+    io.quotient.api.SubjectPage page = ok(call("GET", l, "/v1/subjects?limit=2", read, null), 200, io.quotient.api.SubjectPage.class);
+    assertThat(page.subjects()).hasSize(2);
+    ok(call("GET", l, "/v1/subjects?plan=oa-plan&metadata=team=core&atShare=0.5&createdSince=2020-01-01T00:00:00Z", read,
+        null), 200, io.quotient.api.SubjectPage.class);
+    refused("GET", l, "/v1/subjects?atShare=lots", read, null, 422, ProblemType.INVALID_FIELD);
+
+    String s = "/v1/subjects/{id}";
+    Subject overridden = ok(call("PUT", s, "/v1/subjects/oa-s", ADMIN_KEY, SubjectRequest.withOverrides(Map.of(
+        "exports", new Subject.OverrideRequest(50L, Instant.parse("2099-01-01T00:00:00Z")),
+        "projects", new Subject.OverrideRequest(null, null)))), 200, Subject.class);
+    assertThat(overridden.overrides()).hasSize(2);
+    refused("PUT", s, "/v1/subjects/oa-s", ADMIN_KEY, "{\"overrides\":{\"messages\":{\"limit\":1}}}", 422, ProblemType.INVALID_FIELD);
+    ok(call("GET", "/v1/subjects/{id}/usage", "/v1/subjects/oa-s/usage", read, null), 200, Usage.class);
+    String p = "/v1/plans/{name}";
+    refused("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null, 409, ProblemType.PLAN_IN_USE);
+    assertThat(call("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null).status()).isEqualTo(204);
+    refused("DELETE", s, "/v1/subjects/oa-s", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+    assertThat(call("DELETE", p, "/v1/plans/oa-plan", ADMIN_KEY, null).status()).isEqualTo(204);
+
+    String t = "/v1/transfers";
+    ok(call("POST", t, t, service, new io.quotient.api.TransferRequest("oa-1", "oa-taker", "ai_generations", 1), Map.of("Idempotency-Key", "t-1"), true), 200,
+        io.quotient.api.Transfer.class);
+    refused("POST", t, t, service, new io.quotient.api.TransferRequest("oa-1", "oa-taker", "ai_generations", 1000), 409,
+        ProblemType.INSUFFICIENT_UNITS);
+
+    String r = "/v1/reports/overage";
+    ok(call("GET", r, r + "?period=2026-11", read, null), 200, io.quotient.api.OverageReport.class);
+    refused("GET", r, r + "?period=november", read, null, 422, ProblemType.INVALID_FIELD);
+    String x = "/v1/exports/usage";
+    call("GET", x, x + "?period=2026-11&format=json", read, null);
+    assertThat(call("GET", x, x + "?period=2026-11&format=csv", read, null).status()).isEqualTo(200);
+    refused("GET", x, x + "?period=2026-11&format=xml", read, null, 422, ProblemType.INVALID_FIELD);
+  }
+
+  @Test
+  @Order(7)
   void operations() {
     call("GET", "/v1/openapi.json", "/v1/openapi.json", null, null);
     assertThat(ok(call("GET", "/health/live", "/health/live", null, null), 200, Health.class).status()).isEqualTo("up");

@@ -22,10 +22,12 @@ import javax.sql.DataSource;
 public final class Api {
   private final ConsumeRoutes consume;
   private final RefundRoutes refunds;
+  private final TransferRoutes transfers;
   private final ReservationRoutes reservations;
   private final PlanRoutes plans;
   private final SubjectRoutes subjects;
   private final EventRoutes events;
+  private final ReportRoutes reports;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
 
@@ -50,10 +52,12 @@ public final class Api {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
+    this.transfers = new TransferRoutes(engine, exchange);
     this.reservations = new ReservationRoutes(engine, exchange, metrics);
     this.plans = new PlanRoutes(engine, exchange);
     this.subjects = new SubjectRoutes(engine, exchange, clock, limits.defaultPlan());
     this.events = new EventRoutes(engine);
+    this.reports = new ReportRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
   }
@@ -68,12 +72,14 @@ public final class Api {
     // Enforcement.
     consume.register(routes);
     refunds.register(routes);
+    transfers.register(routes);
     reservations.register(routes);
     // Administration.
     plans.register(routes);
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    reports.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }

@@ -137,6 +137,30 @@ final class Exchange {
     }
   }
 
+  /** Refuses query parameters other than {@code known}, naming the first one found. */
+  static void onlyQuery(Context ctx, java.util.Set<String> known) {
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!known.contains(name)) {
+        throw new io.quotient.server.problem.ProblemException(io.quotient.api.ProblemType.UNKNOWN_FIELD,
+            name + " is not a known query parameter; known: " + known.stream().sorted().toList(), name);
+      }
+    }
+  }
+
+  /** An ISO-8601 instant query parameter ({@code 2026-11-01T00:00:00Z}); null when absent. */
+  static java.time.Instant queryInstant(Context ctx, String name) {
+    String value = blankToNull(ctx.queryParam(name));
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw io.quotient.server.problem.ProblemException.invalid(
+          name, "must be an instant such as 2026-11-01T00:00:00Z, was '" + value + "'");
+    }
+  }
+
   static String blankToNull(String value) {
     return value == null || value.isEmpty() ? null : value;
   }

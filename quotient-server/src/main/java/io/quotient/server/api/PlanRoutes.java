@@ -27,6 +27,7 @@ final class PlanRoutes {
     routes.get("/v1/plans", this::plans, Access.READ);
     routes.put("/v1/plans/{name}", this::putPlan, Access.ADMIN);
     routes.get("/v1/plans/{name}", this::getPlan, Access.READ);
+    routes.delete("/v1/plans/{name}", this::deletePlan, Access.ADMIN);
   }
 
   private void plans(Context ctx) {
@@ -39,6 +40,13 @@ final class PlanRoutes {
     Body body = exchange.body(ctx, true).only(Set.of("limits"));
     Plan plan = Requests.plan(name, body.object("limits"));
     json(ctx, 200, Wire.plan(engine.putPlan(plan, scope(ctx))));
+  }
+
+  private void deletePlan(Context ctx) {
+    String name = ctx.pathParam("name");
+    Body.within("", () -> Names.requireName(name, "name"));
+    engine.deletePlan(name, scope(ctx));
+    ctx.status(204);
   }
 
   private void getPlan(Context ctx) {

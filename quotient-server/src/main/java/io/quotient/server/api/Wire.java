@@ -11,6 +11,8 @@ import io.quotient.api.Refund;
 import io.quotient.api.Reservation;
 import io.quotient.api.Settlement;
 import io.quotient.api.Subject;
+import io.quotient.subject.LimitOverride;
+import java.time.Instant;
 import io.quotient.api.Usage;
 import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventItem;
@@ -82,7 +84,8 @@ final class Wire {
   private static Usage.Metric metric(MetricStatus m) {
     return new Usage.Metric(
         m.metric(), m.limit(), m.period().wireName(), m.enforcement().wireName(), m.used(), m.held(), m.remaining(),
-        m.bonusRemaining(), m.overage(), m.windowStart(), m.resetsAt(), m.percentUsed());
+        m.bonusRemaining(), m.overage(), m.windowStart(), m.resetsAt(), m.percentUsed(),
+        m.limitSource());
   }
 
   static Plan plan(io.quotient.plan.Plan plan) {
@@ -101,8 +104,10 @@ final class Wire {
         limit.rate() == null ? null : new Plan.Rate(limit.rate().perSecond(), limit.rate().burst()));
   }
 
-  static Subject subject(io.quotient.subject.Subject subject) {
-    return new Subject(subject.id(), subject.plan(), subject.billingAnchor(), subject.metadata());
+  static Subject subject(io.quotient.subject.Subject subject, Map<String, LimitOverride> overrides, Instant now) {
+    Map<String, Subject.Override> wire = new java.util.TreeMap<>();
+    overrides.forEach((metric, o) -> wire.put(metric, new Subject.Override(o.limit(), o.expiresAt(), o.isActiveAt(now))));
+    return new Subject(subject.id(), subject.plan(), subject.billingAnchor(), subject.metadata(), wire);
   }
 
   static Grant grant(io.quotient.grant.Grant grant) {

@@ -39,6 +39,8 @@ import java.util.TreeSet;
  * @param corsOrigins the origins whose pages may call the routes a subject token may call; none by default
  * @param redisUrl a Redis that shares burst-rate limits between instances ({@code redis://},
  *     {@code rediss://}, {@code redis-cluster://host:port,…}), or null for each instance's own buckets
+ * @param eventRetentionDays events older than this many days are deleted (in small batches, off the
+ *     write path); 0 keeps every event. Default 400.
  */
 public record ServerConfig(
     String host,
@@ -53,7 +55,8 @@ public record ServerConfig(
     int maxBodyBytes,
     int maxBatchRequests,
     List<Origin> corsOrigins,
-    String redisUrl) {
+    String redisUrl,
+    int eventRetentionDays) {
 
   /** Shortest bootstrap admin key accepted. */
   public static final int MIN_KEY_LENGTH = 24;
@@ -72,7 +75,8 @@ public record ServerConfig(
           "QUOTIENT_MAX_BODY_BYTES",
           "QUOTIENT_MAX_BATCH_REQUESTS",
           "QUOTIENT_CORS_ORIGINS",
-          "QUOTIENT_REDIS_URL");
+          "QUOTIENT_REDIS_URL",
+          "QUOTIENT_EVENT_RETENTION_DAYS");
 
   /** Copies the origins, so that the record is a value. */
   public ServerConfig {
@@ -81,43 +85,43 @@ public record ServerConfig(
 
   /** The defaults: port 8080, data under {@code ./data}, embedded database, plan {@code free}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null);
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null, 400);
   }
 
   /** The same settings on another port. */
   public ServerConfig withPort(int value) {
     return new ServerConfig(host, value, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays);
   }
 
   /** The same settings with another bootstrap admin key. */
   public ServerConfig withBootstrapAdminKey(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, value, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays);
   }
 
   /** The same settings with another plans file. */
   public ServerConfig withPlansFile(Path value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, value, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays);
   }
 
   /** The same settings with other request limits. */
   public ServerConfig withLimits(int bodyBytes, int batchRequests) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, bodyBytes, batchRequests, corsOrigins, redisUrl);
+        poolSize, bodyBytes, batchRequests, corsOrigins, redisUrl, eventRetentionDays);
   }
 
   /** The same settings with another Redis URL (null: each instance's own burst buckets). */
   public ServerConfig withRedisUrl(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value, eventRetentionDays);
   }
 
   /** The same settings with other CORS origins. */
   public ServerConfig withCorsOrigins(List<Origin> value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, value, redisUrl);
+        poolSize, maxBodyBytes, maxBatchRequests, value, redisUrl, eventRetentionDays);
   }
 
   /**
@@ -221,8 +225,9 @@ public record ServerConfig(
       throw new ConfigException("QUOTIENT_REDIS_URL",
           "must be redis://host:port, rediss://host:port or redis-cluster://host:port,host:port (rediss-cluster:// with TLS)");
     }
+    int retention = integer(values, "QUOTIENT_EVENT_RETENTION_DAYS", d.eventRetentionDays(), 0, 100_000);
     return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch,
-        corsOrigins, redisUrl);
+        corsOrigins, redisUrl, retention);
   }
 
   /** A comma-separated list of origins; blanks between commas are skipped, repeats kept once. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.quotient.CallTimeoutException;
+import io.quotient.ConflictException;
 import io.quotient.InvalidArgumentException;
 import io.quotient.NotFoundException;
 import io.quotient.StorageException;
@@ -52,6 +53,10 @@ public final class ProblemMapper {
       case ProblemException p -> p.problem();
       case InvalidArgumentException i -> Problem.of(ProblemType.INVALID_FIELD, i.getMessage(), i.field());
       case NotFoundException n -> Problem.of(ProblemType.NOT_FOUND, n.getMessage(), null);
+      case ConflictException c -> Problem.of(switch (c.kind()) {
+        case PLAN_IN_USE -> ProblemType.PLAN_IN_USE;
+        case INSUFFICIENT_UNITS -> ProblemType.INSUFFICIENT_UNITS;
+      }, c.getMessage(), null);
       case StorageException s -> {
         log.warn("storage failed on {} {}: {}", ctx.method(), ctx.path(), s.getMessage(), s);
         yield Problem.of(ProblemType.STORAGE_UNAVAILABLE, STORAGE_DETAIL, null);

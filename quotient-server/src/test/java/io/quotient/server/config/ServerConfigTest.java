@@ -39,6 +39,17 @@ class ServerConfigTest {
   }
 
   @Test
+  void events_are_kept_400_days_unless_told_otherwise() {
+    assertThat(ServerConfig.load(new String[0], Map.of()).eventRetentionDays()).isEqualTo(400);
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_EVENT_RETENTION_DAYS", "30")).eventRetentionDays())
+        .isEqualTo(30);
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_EVENT_RETENTION_DAYS", "0")).eventRetentionDays())
+        .as("0 keeps every event").isZero();
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_EVENT_RETENTION_DAYS", "-1")))
+        .hasMessageStartingWith("QUOTIENT_EVENT_RETENTION_DAYS:");
+  }
+
+  @Test
   void a_bad_port_stops_the_start_naming_the_setting() {
     assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_PORT", "eighty")))
         .isInstanceOf(ConfigException.class)
