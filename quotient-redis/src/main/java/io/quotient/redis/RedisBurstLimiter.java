@@ -464,7 +464,7 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
   public static final class Builder {
     private final String url;
     private Clock clock = Clock.systemUTC();
-    private Duration commandTimeout = Duration.ofMillis(250);
+    private Duration commandTimeout = Duration.ofSeconds(1);
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration retryInterval = Duration.ofSeconds(1);
     private BurstLimiter fallback = BurstLimiter.inProcess();
@@ -481,7 +481,9 @@ public final class RedisBurstLimiter implements BurstLimiter, AutoCloseable {
 
     /**
      * How long a writer waits for Redis before it decides on local buckets (once per outage: after
-     * that, requests go local until the probe hears Redis again). Default 250 ms.
+     * that, requests go local until the probe hears Redis again). Default 1 second: far above a
+     * healthy Redis's answer even on a loaded machine (250 ms sent requests to local buckets
+     * there), short enough that an outage holds one batch back briefly.
      */
     public Builder commandTimeout(Duration value) {
       this.commandTimeout = positive(value, "commandTimeout");

@@ -103,7 +103,7 @@ public final class QuotientServer implements AutoCloseable {
           .onBatchCommitted(metrics::writerBatch);
       if (config.redisUrl() != null) {
         redis = RedisBurstLimiter.builder(config.redisUrl()).build();
-        metrics.sharedBurstLimiter(redis::shared, redis::fallbackDecisions);
+        metrics.sharedBurstLimiter(redis, RedisBurstLimiter::shared, RedisBurstLimiter::fallbackDecisions);
         builder.burstLimiter(redis);
       }
       engine = builder.build();

@@ -173,7 +173,11 @@ public final class ClusterBench {
         }
         for (String line : c.bodyText().split("\n")) {
           if (line.startsWith("quotient_redis_fallback_decisions_total")) {
-            total += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (Double.isNaN(value)) {
+              throw new IOException("instance " + i + " reports no fallback count: " + line);
+            }
+            total += (long) value;
           }
         }
       }

@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * The server's meters, in a Prometheus registry of its own. Thread-safe.
@@ -66,12 +66,13 @@ public final class ServerMetrics implements AutoCloseable {
    * {@code quotient_redis_fallback_decisions_total} (requests decided on its own buckets because
    * Redis could not be reached).
    */
-  public void sharedBurstLimiter(BooleanSupplier shared, LongSupplier fallbacks) {
-    Gauge.builder("quotient.redis.shared", () -> shared.getAsBoolean() ? 1 : 0)
+  public <T> void sharedBurstLimiter(T limiter, Predicate<T> shared, ToLongFunction<T> fallbacks) {
+    // Micrometer holds the measured object weakly: it must be the limiter (which the server keeps),
+    // never a lambda made here, which the next GC would collect (the meters would then read NaN).
+    Gauge.builder("quotient.redis.shared", limiter, l -> shared.test(l) ? 1 : 0)
         .description("1 while burst limits are shared through Redis, 0 while this instance uses its own buckets")
         .register(registry);
-    FunctionCounter.builder("quotient.redis.fallback.decisions", fallbacks,
-            f -> (double) f.getAsLong())
+    FunctionCounter.builder("quotient.redis.fallback.decisions", limiter, l -> (double) fallbacks.applyAsLong(l))
         .description("requests decided on this instance's own burst buckets because Redis could not be reached")
         .register(registry);
   }
