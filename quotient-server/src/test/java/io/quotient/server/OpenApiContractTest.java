@@ -47,6 +47,8 @@ import io.quotient.api.SubjectRequest;
 import io.quotient.api.Token;
 import io.quotient.api.TokenRequest;
 import io.quotient.api.Usage;
+import io.quotient.testing.Eventually;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -317,10 +319,14 @@ class OpenApiContractTest {
 
   @Test
   @Order(6)
-  void events_and_keys() {
+  void events_and_keys() throws InterruptedException {
     String e = "/v1/events";
-    EventPage page = ok(call("GET", e, "/v1/events?limit=5", read, null), 200, EventPage.class);
-    assertThat(page.events()).hasSize(5);
+    // The feed shows an event once every older transaction on the PostgreSQL server has ended, so
+    // work of other schemas on a shared server can hold the first page back for a moment.
+    EventPage[] first = new EventPage[1];
+    Eventually.await("a full first page of the feed", Duration.ofSeconds(10),
+        () -> (first[0] = ok(call("GET", e, "/v1/events?limit=5", read, null), 200, EventPage.class)).events().size() == 5);
+    EventPage page = first[0];
     ok(call("GET", e, "/v1/events?limit=5&after=" + page.nextCursor(), read, null), 200, EventPage.class);
     ok(call("GET", e, "/v1/events?type=consume&subject=oa-1", read, null), 200, EventPage.class);
     refused("GET", e, "/v1/events?colour=red", read, null, 422, ProblemType.UNKNOWN_FIELD);
