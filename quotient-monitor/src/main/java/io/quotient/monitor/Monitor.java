@@ -4,6 +4,7 @@ import io.quotient.InvalidArgumentException;
 import io.quotient.StorageException;
 import io.quotient.engine.Quotient;
 import io.quotient.event.NewEvent;
+import io.quotient.monitor.alert.Alerts;
 import io.quotient.monitor.projection.Projection;
 import io.quotient.monitor.projection.Projector;
 import io.quotient.storage.Database;
@@ -18,17 +19,19 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The monitor of one instance: migrates its tables (their own Flyway history,
- * {@code flyway_monitor_history}, from {@code db/monitor}), runs its projections of the feed, and
- * stops them. Several instances on one database share the work: each projection's events are
+ * {@code flyway_monitor_history}, from {@code db/monitor}), runs its projections of the feed (the
+ * threshold alerts, and those added with {@link Builder#projection}), and stops them. Several instances on one database share the work: each projection's events are
  * handled once in all.
  *
  * <p>Thread-safe. Close it before the engine and the database it reads.
  */
 public final class Monitor implements AutoCloseable {
   private final Projector projector;
+  private final Alerts alerts;
 
-  private Monitor(Projector projector) {
+  private Monitor(Projector projector, Alerts alerts) {
     this.projector = projector;
+    this.alerts = alerts;
   }
 
   /** Starts building a monitor of {@code engine}'s feed in {@code database} (the engine's). */
@@ -57,6 +60,11 @@ public final class Monitor implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new StorageException("could not migrate the monitor's tables: " + e.getMessage(), e);
     }
+  }
+
+  /** The alert rules and alerts. */
+  public Alerts alerts() {
+    return alerts;
   }
 
   /** The projections' runner. */
@@ -134,7 +142,9 @@ public final class Monitor implements AutoCloseable {
     public Monitor start() {
       migrate(dataSource, schema);
       Projector projector = new Projector(engine, dataSource, clock, pollInterval, batchSize, appended);
+      Alerts alerts = new Alerts(dataSource, clock);
       try {
+        projector.add(alerts.projection(engine));
         for (Projection projection : projections) {
           projector.add(projection);
         }
@@ -143,7 +153,7 @@ public final class Monitor implements AutoCloseable {
         projector.close();
         throw e;
       }
-      return new Monitor(projector);
+      return new Monitor(projector, alerts);
     }
   }
 }

@@ -99,7 +99,6 @@ public final class Messages {
         data.put("actor", event.scope());
       }
       case ALERT_TRIGGERED, ALERT_RESOLVED -> {
-        data.put("alertId", detail.get("alertId"));
         data.put("metric", detail.get("metric"));
         if (event.type() == EventType.ALERT_TRIGGERED) {
           data.put("level", detail.get("level"));

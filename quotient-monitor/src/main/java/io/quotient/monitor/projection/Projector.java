@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -253,7 +252,7 @@ public final class Projector implements AutoCloseable {
       ps.setLong(1, to.tx());
       ps.setLong(2, to.id());
       ps.setLong(3, handled);
-      ps.setTimestamp(4, Timestamp.from(now));
+      ps.setObject(4, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
       ps.setString(5, name);
       if (ps.executeUpdate() != 1) {
         throw new IllegalStateException("projection " + name + " lost its row while holding its lock");
@@ -271,7 +270,7 @@ public final class Projector implements AutoCloseable {
       // NOW: the feed's horizon (every event below it is final); what commits later comes after it.
       ps.setString(1, projection.name());
       ps.setBoolean(2, projection.start() == Projection.Start.NOW);
-      ps.setTimestamp(3, Timestamp.from(clock.instant()));
+      ps.setObject(3, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new StorageException("could not create projection " + projection.name() + ": " + e.getMessage(), e);

@@ -55,10 +55,10 @@ class MessagesTest {
   @Test
   void an_alert_has_typed_data() {
     Message message = Messages.of(event(EventType.ALERT_TRIGGERED, null, List.of(),
-        Map.of("alertId", "9", "metric", "ai", "level", "critical", "thresholds", "80,95", "used", "10", "limit", "10",
+        Map.of("metric", "ai", "level", "critical", "thresholds", "80,95", "used", "10", "limit", "10",
             "remaining", "0", "windowStart", "2026-03-01T00:00:00Z", "resetsAt", "2026-04-01T00:00:00Z"))).orElseThrow();
     assertThat(message.dataJson()).isEqualTo(
-        "{\"subject\":\"alice\",\"alertId\":\"9\",\"metric\":\"ai\",\"level\":\"critical\",\"thresholds\":[80,95],"
+        "{\"subject\":\"alice\",\"metric\":\"ai\",\"level\":\"critical\",\"thresholds\":[80,95],"
             + "\"used\":10,\"limit\":10,\"remaining\":0,\"windowStart\":\"2026-03-01T00:00:00Z\",\"resetsAt\":\"2026-04-01T00:00:00Z\"}");
   }
 
