@@ -433,7 +433,10 @@ final class Events {
         item.fromPlan(),
         item.fromBonus(),
         item.overage(),
-        item.windowStart());
+        item.windowStart(),
+        item.held(),
+        item.bonusRemaining(),
+        item.resetsAt());
   }
 
   static Long nullableLong(ResultSet rs, int column) throws SQLException {

@@ -90,6 +90,18 @@ final class Jdbc {
     }
   }
 
+  /**
+   * Runs {@code work} on the caller's connection, in whatever transaction the caller has open:
+   * nothing is committed, rolled back or retried here, and {@code SQLException}s are wrapped.
+   */
+  <T> T on(Connection connection, Work<T> work) {
+    try {
+      return work.run(connection);
+    } catch (SQLException e) {
+      throw wrap(e);
+    }
+  }
+
   private static void rollbackQuietly(Connection connection, Exception cause) {
     try {
       connection.rollback();

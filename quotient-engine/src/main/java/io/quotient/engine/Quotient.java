@@ -10,6 +10,7 @@ import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.ConsumeResult;
 import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
+import io.quotient.event.NewEvent;
 import io.quotient.feed.Feed;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
@@ -67,6 +68,8 @@ public final class Quotient implements AutoCloseable {
   private static final int SCAN_FACTOR = 10;
   private static final int PURGE_BATCH = 1000;
   private static final int PURGE_BATCHES_PER_SWEEP = 50;
+  /** The scope of appended events: the monitor's, not a caller's credential. */
+  private static final String MONITOR_SCOPE = "monitor";
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -558,6 +561,70 @@ public final class Quotient implements AutoCloseable {
       }
     }
     return jdbc.read(c -> Events.page(c, query)).page();
+  }
+
+  /**
+   * A page of the feed read on the caller's connection, inside the caller's transaction: for a
+   * reader that keeps its cursor in the same database and moves it in the same transaction as what
+   * it does with the page (the monitor's projections), so that each event is handled exactly once.
+   * Unlike {@link #events(EventQuery)} it never waits at the head: what is not final yet comes on a
+   * later page. (The caller's own transaction, once it has an id, holds the page's horizon at or
+   * below it: events appended in it come on a later page, after the commit.)
+   */
+  public EventPage events(Connection connection, EventQuery query) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(query, "query");
+    return jdbc.on(connection, c -> Events.page(c, query)).page();
+  }
+
+  /**
+   * The feed's position now: following from it gives the events that become final from now on
+   * (and, at most, a few that committed moments ago while an older transaction was still running),
+   * none of the history before.
+   */
+  public io.quotient.feed.FeedCursor head() {
+    return new io.quotient.feed.FeedCursor(jdbc.read(Events::horizon).horizon(), 0);
+  }
+
+  /**
+   * Adds an event to the feed inside the caller's transaction on {@code connection} (one of this
+   * engine's database): it is part of the feed once, and only if, that transaction commits. For the
+   * monitor, whose alerts and signals must be written atomically with the cursor that caused them.
+   * Returns the event's id. Call {@link #feedChanged()} after the commit so that this instance's
+   * followers read it at once.
+   */
+  public long append(Connection connection, NewEvent event) {
+    Objects.requireNonNull(connection, "connection");
+    Objects.requireNonNull(event, "event");
+    return jdbc.on(connection, c -> {
+      long id = ids.next(c);
+      Events.insert(
+          c,
+          List.of(
+              Events.row(id, event.at(), event.type())
+                  .subject(event.subject())
+                  .actor(MONITOR_SCOPE)
+                  .detail(Json.object(event.detail()))
+                  .build()));
+      return id;
+    });
+  }
+
+  /**
+   * Something was committed to the feed outside this engine's own write path (after a transaction
+   * that {@linkplain #append appended} events): wakes this instance's followers.
+   */
+  public void feedChanged() {
+    feed.wake();
+  }
+
+  /**
+   * Calls {@code listener} whenever this engine commits to the feed (and at {@link #feedChanged}),
+   * on the committing thread: it must be as cheap as an unpark and never block. Other instances'
+   * commits are not announced: a reader that needs them polls too. Closing the handle stops it.
+   */
+  public AutoCloseable onFeedCommit(Runnable listener) {
+    return feed.onWake(listener);
   }
 
   /** A page for a subscription, which polls and is woken by commits: it never waits inside a read. */

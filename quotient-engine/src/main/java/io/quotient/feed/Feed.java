@@ -28,6 +28,7 @@ public final class Feed implements AutoCloseable {
   private final Function<EventQuery, EventPage> reader;
   private final long pollNanos;
   private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
+  private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
   private final AtomicInteger subscriptions = new AtomicInteger();
   private volatile boolean closed;
 
@@ -69,6 +70,22 @@ public final class Feed implements AutoCloseable {
     for (Follower follower : followers) {
       follower.wake();
     }
+    for (Runnable listener : listeners) {
+      listener.run();
+    }
+  }
+
+  /**
+   * Calls {@code listener} at every {@link #wake()}, on the waking thread (a committing writer):
+   * it must be as cheap as an unpark and never block or throw. For readers that follow the feed
+   * on their own (the monitor's projections) rather than through a subscription. Closing the
+   * returned handle stops the calls.
+   */
+  public AutoCloseable onWake(Runnable listener) {
+    Objects.requireNonNull(listener, "listener");
+    Runnable own = listener::run; // a distinct element even if the same listener is added twice
+    listeners.add(own);
+    return () -> listeners.remove(own);
   }
 
   /** Ends every subscription with {@code onComplete}; later subscribers complete at once. */

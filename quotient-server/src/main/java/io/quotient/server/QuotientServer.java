@@ -5,6 +5,7 @@ import io.quotient.api.Problem;
 import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
 import io.quotient.redis.RedisBurstLimiter;
+import io.quotient.monitor.Monitor;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
@@ -31,14 +32,16 @@ import org.slf4j.LoggerFactory;
  * A running Quotient server: the database, the engine on it, and the HTTP API in front.
  *
  * <p>Start-up, in order: open the database (embedded unless a URL is configured) and migrate the
- * engine's and the server's tables; start the engine; install plans; create the bootstrap admin
+ * engine's and the server's tables; start the engine; install plans; start the monitor (it
+ * migrates its own tables); create the bootstrap admin
  * key on a database without keys; load the token signing secret; listen.
  *
  * <p>{@link #close} shuts down gracefully, in an order where nothing is stopped while something
  * still needs it: new requests are answered 503 {@code shutting-down} and every answer carries
  * {@code Connection: close}, while the listener stays open (closing it would reset the connections
  * in its backlog); the requests in flight finish; clients still connected get up to two seconds to
- * hang up; Jetty's graceful stop closes the listener and any idle connection left; then the engine
+ * hang up; Jetty's graceful stop closes the listener and any idle connection left; then the
+ * monitor's projections finish their step; then the engine
  * commits and answers its batches in flight; then the database closes (the embedded PostgreSQL
  * stops last). Thread-safe.
  */
@@ -55,6 +58,7 @@ public final class QuotientServer implements AutoCloseable {
 
   private final Database database;
   private final Quotient engine;
+  private final Monitor monitor;
   private final ServerMetrics metrics;
   private final Javalin app;
   private final Drain drain;
@@ -65,12 +69,13 @@ public final class QuotientServer implements AutoCloseable {
   private final RedisBurstLimiter redis; // null without QUOTIENT_REDIS_URL
 
   private QuotientServer(
-      Database database, Quotient engine, RedisBurstLimiter redis, ServerMetrics metrics, Javalin app, Drain drain,
-      String generatedAdminKey, List<String> routes, ApiKeys keys) {
+      Database database, Quotient engine, RedisBurstLimiter redis, Monitor monitor, ServerMetrics metrics, Javalin app,
+      Drain drain, String generatedAdminKey, List<String> routes, ApiKeys keys) {
     this.keys = keys;
     this.redis = redis;
     this.database = database;
     this.engine = engine;
+    this.monitor = monitor;
     this.metrics = metrics;
     this.app = app;
     this.drain = drain;
@@ -92,6 +97,7 @@ public final class QuotientServer implements AutoCloseable {
    */
   public static QuotientServer start(ServerConfig config, Database database, Clock clock) {
     Quotient engine = null;
+    Monitor monitor = null;
     ServerMetrics metrics = null;
     ApiKeys keys = null;
     RedisBurstLimiter redis = null;
@@ -108,12 +114,13 @@ public final class QuotientServer implements AutoCloseable {
       }
       engine = builder.build();
       PlanInstaller.install(engine, config.plansFile());
+      monitor = Monitor.builder(engine, database).clock(clock).onAppended(metrics::monitorEvent).start();
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
-      Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
+      Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
@@ -175,10 +182,13 @@ public final class QuotientServer implements AutoCloseable {
             + " (is another server using the port? QUOTIENT_PORT picks another)", e);
       }
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, redis, metrics, app, drain, generated, List.copyOf(routes), keys);
+      return new QuotientServer(database, engine, redis, monitor, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
       if (keys != null) {
         keys.close();
+      }
+      if (monitor != null) {
+        monitor.close();
       }
       if (engine != null) {
         engine.close();
@@ -213,6 +223,11 @@ public final class QuotientServer implements AutoCloseable {
     if (generatedAdminKey != null) {
       keys.confirmShown(generatedAdminKey);
     }
+  }
+
+  /** The monitor: alerts and the projections of the feed. */
+  public Monitor monitor() {
+    return monitor;
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */
@@ -267,7 +282,10 @@ public final class QuotientServer implements AutoCloseable {
       // still close, in order.
       log.warn("the HTTP listener did not stop gracefully: {}", e.getMessage());
     }
+    // 5. The monitor's projections finish the step they are in (it commits or rolls back whole),
+    //    before the engine and the database they read go.
     try {
+      monitor.close();
       engine.close();
     } finally {
       try {
