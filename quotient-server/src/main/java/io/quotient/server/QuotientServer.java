@@ -5,6 +5,7 @@ import io.quotient.api.Problem;
 import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
 import io.quotient.monitor.Monitor;
+import io.quotient.monitor.webhook.Webhooks;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
@@ -58,6 +59,7 @@ public final class QuotientServer implements AutoCloseable {
   private final Database database;
   private final Quotient engine;
   private final Monitor monitor;
+  private final Webhooks webhooks;
   private final ServerMetrics metrics;
   private final Javalin app;
   private final Drain drain;
@@ -67,12 +69,13 @@ public final class QuotientServer implements AutoCloseable {
   private final ApiKeys keys;
 
   private QuotientServer(
-      Database database, Quotient engine, Monitor monitor, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
+      Database database, Quotient engine, Monitor monitor, Webhooks webhooks, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
       List<String> routes, ApiKeys keys) {
     this.keys = keys;
     this.database = database;
     this.engine = engine;
     this.monitor = monitor;
+    this.webhooks = webhooks;
     this.metrics = metrics;
     this.app = app;
     this.drain = drain;
@@ -95,6 +98,7 @@ public final class QuotientServer implements AutoCloseable {
   public static QuotientServer start(ServerConfig config, Database database, Clock clock) {
     Quotient engine = null;
     Monitor monitor = null;
+    Webhooks webhooks = null;
     ServerMetrics metrics = null;
     ApiKeys keys = null;
     try {
@@ -103,14 +107,20 @@ public final class QuotientServer implements AutoCloseable {
       engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
           .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
-      monitor = Monitor.builder(engine, database).clock(clock).start();
+      // The webhooks' projection runs in the monitor (which migrates their tables); their workers
+      // start once it has.
+      webhooks = new Webhooks(engine, database.dataSource(), clock,
+          Webhooks.Settings.defaults().withAllowPrivate(config.webhooksAllowPrivate()), metrics::webhookDelivery);
+      monitor = Monitor.builder(engine, database).clock(clock).projection(webhooks.projection()).start();
+      webhooks.start();
+      metrics.webhookOutbox(webhooks::backlog);
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
       Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks);
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
@@ -171,10 +181,13 @@ public final class QuotientServer implements AutoCloseable {
             + " (is another server using the port? QUOTIENT_PORT picks another)", e);
       }
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, monitor, metrics, app, drain, generated, List.copyOf(routes), keys);
+      return new QuotientServer(database, engine, monitor, webhooks, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
       if (keys != null) {
         keys.close();
+      }
+      if (webhooks != null) {
+        webhooks.close();
       }
       if (monitor != null) {
         monitor.close();
@@ -209,6 +222,11 @@ public final class QuotientServer implements AutoCloseable {
     if (generatedAdminKey != null) {
       keys.confirmShown(generatedAdminKey);
     }
+  }
+
+  /** The webhooks: endpoints, outbox and delivery. */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */
@@ -265,7 +283,10 @@ public final class QuotientServer implements AutoCloseable {
     }
     // 5. The monitor's projections finish the step they are in (it commits or rolls back whole),
     //    before the engine and the database they read go.
+    //    The webhook workers first: an attempt in flight finishes (at most its timeout) and records
+    //    its outcome; what is left stays in the outbox for the next start or another instance.
     try {
+      webhooks.close();
       monitor.close();
       engine.close();
     } finally {

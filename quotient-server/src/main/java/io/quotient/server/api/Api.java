@@ -3,6 +3,7 @@ package io.quotient.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
+import io.quotient.monitor.webhook.Webhooks;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.metrics.ServerMetrics;
@@ -28,6 +29,7 @@ public final class Api {
   private final EventRoutes events;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
+  private final WebhookRoutes webhooks;
 
   /**
    * The request limits.
@@ -46,7 +48,8 @@ public final class Api {
       ServerMetrics metrics,
       Clock clock,
       Limits limits,
-      BooleanSupplier accepting) {
+      BooleanSupplier accepting,
+      Webhooks webhooks) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
@@ -56,6 +59,7 @@ public final class Api {
     this.events = new EventRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
+    this.webhooks = new WebhookRoutes(webhooks, exchange);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -74,6 +78,7 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    webhooks.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }

@@ -37,6 +37,9 @@ import java.util.TreeSet;
  * @param maxBodyBytes the largest request body accepted
  * @param maxBatchRequests the most requests one batch call may hold
  * @param corsOrigins the origins whose pages may call the routes a subject token may call; none by default
+ * @param webhooksAllowPrivate whether webhook URLs may name or resolve to loopback, private and
+ *     link-local addresses ({@code QUOTIENT_WEBHOOKS_ALLOW_PRIVATE}); false by default, true only
+ *     for tests and private deployments
  */
 public record ServerConfig(
     String host,
@@ -50,7 +53,8 @@ public record ServerConfig(
     int poolSize,
     int maxBodyBytes,
     int maxBatchRequests,
-    List<Origin> corsOrigins) {
+    List<Origin> corsOrigins,
+    boolean webhooksAllowPrivate) {
 
   /** Shortest bootstrap admin key accepted. */
   public static final int MIN_KEY_LENGTH = 24;
@@ -68,7 +72,8 @@ public record ServerConfig(
           "QUOTIENT_POOL_SIZE",
           "QUOTIENT_MAX_BODY_BYTES",
           "QUOTIENT_MAX_BATCH_REQUESTS",
-          "QUOTIENT_CORS_ORIGINS");
+          "QUOTIENT_CORS_ORIGINS",
+          "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE");
 
   /** Copies the origins, so that the record is a value. */
   public ServerConfig {
@@ -77,37 +82,43 @@ public record ServerConfig(
 
   /** The defaults: port 8080, data under {@code ./data}, embedded database, plan {@code free}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of());
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), false);
   }
 
   /** The same settings on another port. */
   public ServerConfig withPort(int value) {
     return new ServerConfig(host, value, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, webhooksAllowPrivate);
   }
 
   /** The same settings with another bootstrap admin key. */
   public ServerConfig withBootstrapAdminKey(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, value, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, webhooksAllowPrivate);
   }
 
   /** The same settings with another plans file. */
   public ServerConfig withPlansFile(Path value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, value, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, webhooksAllowPrivate);
   }
 
   /** The same settings with other request limits. */
   public ServerConfig withLimits(int bodyBytes, int batchRequests) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, bodyBytes, batchRequests, corsOrigins);
+        poolSize, bodyBytes, batchRequests, corsOrigins, webhooksAllowPrivate);
+  }
+
+  /** The same settings with private webhook addresses allowed or not. */
+  public ServerConfig withWebhooksAllowPrivate(boolean value) {
+    return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value);
   }
 
   /** The same settings with other CORS origins. */
   public ServerConfig withCorsOrigins(List<Origin> value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, value);
+        poolSize, maxBodyBytes, maxBatchRequests, value, webhooksAllowPrivate);
   }
 
   /**
@@ -206,8 +217,9 @@ public record ServerConfig(
     int maxBody = integer(values, "QUOTIENT_MAX_BODY_BYTES", d.maxBodyBytes(), 1024, 64 << 20);
     int maxBatch = integer(values, "QUOTIENT_MAX_BATCH_REQUESTS", d.maxBatchRequests(), 1, 4096);
     List<Origin> corsOrigins = origins(values.get("QUOTIENT_CORS_ORIGINS"));
+    boolean webhooksAllowPrivate = bool(values, "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE", d.webhooksAllowPrivate());
     return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch,
-        corsOrigins);
+        corsOrigins, webhooksAllowPrivate);
   }
 
   /** A comma-separated list of origins; blanks between commas are skipped, repeats kept once. */
@@ -227,6 +239,18 @@ public record ServerConfig(
       }
     }
     return List.copyOf(origins);
+  }
+
+  private static boolean bool(Map<String, String> values, String setting, boolean fallback) {
+    String value = values.get(setting);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(setting, "must be true or false, was '" + value + "'");
+    };
   }
 
   private static int integer(Map<String, String> values, String setting, int fallback, int min, int max) {
