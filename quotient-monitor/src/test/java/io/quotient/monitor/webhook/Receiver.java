@@ -37,6 +37,7 @@ public final class Receiver implements AutoCloseable {
   private final HttpServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+  private volatile long delayMillis;
 
   public Receiver() {
     try {
@@ -50,6 +51,13 @@ public final class Receiver implements AutoCloseable {
       var h = exchange.getRequestHeaders();
       requests.add(new Request(h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"), h.getFirst("webhook-signature"),
           h.getFirst("Content-Type"), new String(body, StandardCharsets.UTF_8)));
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis); // a slow receiver: deliveries are in flight for this long
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       Answer answer = script.poll();
       if (answer == null) {
         answer = Answer.of(200);
@@ -69,6 +77,11 @@ public final class Receiver implements AutoCloseable {
   /** Answers the next requests with these, in order, then 200. */
   public void script(Answer... answers) {
     script.addAll(List.of(answers));
+  }
+
+  /** Answers each request after {@code millis} (the request is recorded at once). */
+  public void delay(long millis) {
+    this.delayMillis = millis;
   }
 
   public List<Request> requests() {
