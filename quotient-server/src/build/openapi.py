@@ -108,6 +108,28 @@ paths = {
      {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
      {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
     None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
+ "/v1/alert-rules": {"get": op("listAlertRules", "Every threshold rule, and the default thresholds","monitoring",RD,
+    {**ok("200", "Rules", R("AlertRules")), **problems(*AUTH)})},
+ "/v1/alert-rules/{name}": {
+    "put": op("putAlertRule", "Create or replace a threshold rule for a plan and metric (either absent: any)","monitoring",ADM,
+      {**ok("200", "The rule", R("AlertRule")), **problems(*AUTH, *BODY)}, [NAME], body(R("AlertRuleRequest")),
+      "The most specific rule applies: plan and metric, then plan, then metric, then neither; without one, 80 (warning), 95 (critical), 100 (exceeded). A threshold from 100 is exceeded, from 90 critical, else warning. Two rules for the same plan and metric are refused (422, field plan)."),
+    "get": op("getAlertRule", "A threshold rule","monitoring",RD, {**ok("200", "The rule", R("AlertRule")), **problems(*AUTH, "invalid-field", "not-found")}, [NAME]),
+    "delete": op("deleteAlertRule", "Delete a threshold rule","monitoring",ADM, {"204": resp("Deleted"), **problems(*AUTH, "invalid-field", "not-found")}, [NAME])},
+ "/v1/alerts": {"get": op("listAlerts", "Threshold alerts, newest first","monitoring",RD,
+    {**ok("200", "Alerts", R("Alerts")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"state","in":"query","schema":{"type":"string","enum":["firing","resolved"]}},
+     {"name":"subject","in":"query","schema":{"type":"string"}},
+     {"name":"metric","in":"query","schema":{"type":"string"}},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
+ "/v1/stream": {"get": op("stream", "The live feed as Server-Sent Events","monitoring",[{"bearer":["admin","read"]},{"subjectToken":[]}],
+    {"200": resp("An endless text/event-stream. Each message: id: <feed cursor>, event: <type>, data: {\"id\",\"type\",\"timestamp\",\"data\"} (the webhook body). A comment line (: keep-alive) every 15 s. A client that falls behind gets a last message, event: stream.overflow, data {\"reason\",\"resumeAfter\"}, and the stream ends: reconnect with Last-Event-ID (or after=) set to resumeAfter.", {"type":"string"}, "text/event-stream"),
+     **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"subject","in":"query","schema":{"type":"string"},"description":"one subject's messages (a subject token sees only its own subject's, whatever this says)"},
+     {"name":"types","in":"query","schema":{"type":"string"},"description":"comma-separated message types, e.g. alert.triggered,alert.resolved; absent for all"},
+     {"name":"after","in":"query","schema":{"type":"string"},"description":"a cursor (an SSE id) to resume after; Last-Event-ID wins when both are sent; absent: from now on"},
+     {"name":"Last-Event-ID","in":"header","required":False,"schema":{"type":"string"},"description":"sent by EventSource when it reconnects: the last id it got"}],
+    None, "Any instance serves every subject's messages: the stream follows the shared feed. Reconnecting with the last id received gives everything after it, with no gap and no repeat.")},
  "/v1/keys": {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
@@ -203,6 +225,13 @@ schemas = {
  "Key": A(KEY),
  "IssuedKey": A({**KEY,"key":{"type":"string","description":"shown once"}}),
  "Keys": A({"keys":{"type":"array","items":R("Key")}}),
+ "AlertRuleRequest": S({"plan":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"},"metric":METRIC,"thresholds":{"type":"array","minItems":1,"maxItems":10,"items":{"type":"integer","minimum":1,"maximum":1000}}},["thresholds"]),
+ "AlertRule": A({"name":{"type":"string"},"plan":NL("string"),"metric":NL("string"),"thresholds":{"type":"array","items":{"type":"integer"}},"updatedAt":TIME}),
+ "AlertRules": A({"rules":{"type":"array","items":R("AlertRule")},"defaultThresholds":{"type":"array","items":{"type":"integer"}}}),
+ "Alert": A({"id":{"type":"string"},"subject":SUBJ,"metric":METRIC,"threshold":{"type":"integer"},"level":{"type":"string","enum":["warning","critical","exceeded"]},
+   "state":{"type":"string","enum":["firing","resolved"]},"windowStart":TIME,"resetsAt":NTIME,"used":INT,"limit":INT,"triggeredAt":TIME,"resolvedAt":NTIME,
+   "resolvedReason":NL("string", enum=["refund","grant","reset","plan_changed","released","expired","committed","window_ended","usage_changed",None])}),
+ "Alerts": A({"alerts":{"type":"array","items":R("Alert")}}),
  "Health": S({"status":{"type":"string","enum":["up","down"]},"database":{"type":"string","enum":["up","down"]},"accepting":{"type":"boolean"}},["status"]),
 }
 # Webhooks (issue 8, notifications). Admin only, reads included: a Slack or Discord URL is a credential.
@@ -243,7 +272,7 @@ schemas.update({
 })
 doc = {"openapi":"3.0.3",
  "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field. A 503 storage-unavailable leaves the outcome unknown: retry with the same Idempotency-Key. The records of the Java module quotient-api are this document's schemas."},
- "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"webhooks"},{"name":"operations"}],
+ "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"webhooks"},{"name":"operations"}],
  "paths": paths,
  "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"}},"schemas":schemas}}
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json")

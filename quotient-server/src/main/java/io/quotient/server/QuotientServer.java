@@ -111,7 +111,7 @@ public final class QuotientServer implements AutoCloseable {
       // start once it has.
       webhooks = new Webhooks(engine, database.dataSource(), clock,
           Webhooks.Settings.defaults().withAllowPrivate(config.webhooksAllowPrivate()), metrics::webhookDelivery);
-      monitor = Monitor.builder(engine, database).clock(clock).projection(webhooks.projection()).start();
+      monitor = Monitor.builder(engine, database).clock(clock).projection(webhooks.projection()).onAppended(metrics::monitorEvent).start();
       webhooks.start();
       metrics.webhookOutbox(webhooks::backlog);
       keys = new ApiKeys(database.dataSource(), clock);
@@ -119,7 +119,7 @@ public final class QuotientServer implements AutoCloseable {
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
-      Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
+      Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks);
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
@@ -222,6 +222,11 @@ public final class QuotientServer implements AutoCloseable {
     if (generatedAdminKey != null) {
       keys.confirmShown(generatedAdminKey);
     }
+  }
+
+  /** The monitor: alerts and the projections of the feed. */
+  public Monitor monitor() {
+    return monitor;
   }
 
   /** The webhooks: endpoints, outbox and delivery. */

@@ -3,6 +3,7 @@ package io.quotient.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
+import io.quotient.monitor.Monitor;
 import io.quotient.monitor.webhook.Webhooks;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
@@ -14,7 +15,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, credentials (keys and subject tokens) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -29,6 +30,8 @@ public final class Api {
   private final EventRoutes events;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
+  private final AlertRoutes alerts;
+  private final StreamRoutes stream;
   private final WebhookRoutes webhooks;
 
   /**
@@ -42,6 +45,7 @@ public final class Api {
 
   public Api(
       Quotient engine,
+      Monitor monitor,
       ApiKeys keys,
       SubjectTokens tokens,
       DataSource dataSource,
@@ -59,6 +63,8 @@ public final class Api {
     this.events = new EventRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
+    this.alerts = new AlertRoutes(monitor.alerts(), exchange);
+    this.stream = new StreamRoutes(engine, metrics, accepting);
     this.webhooks = new WebhookRoutes(webhooks, exchange);
   }
 
@@ -78,6 +84,9 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    // Monitoring.
+    alerts.register(routes);
+    stream.register(routes);
     webhooks.register(routes);
     // Operations, no credential.
     operations.register(routes);
