@@ -23,7 +23,7 @@ import java.util.Set;
  * endpoint's queue.
  */
 final class Outbox implements Handler {
-  private record Endpoint(String id, Format format, Set<String> types) {}
+  private record Endpoint(String id, Format format, Set<String> types, Instant createdAt) {}
 
   @Override
   public void handle(Batch batch) throws SQLException {
@@ -40,7 +40,9 @@ final class Outbox implements Handler {
           continue;
         }
         for (Endpoint endpoint : endpoints) {
-          if (endpoint.types().contains(message.get().type())) {
+          // An endpoint gets what happened once it existed, not a batch of history the projection
+          // had not reached yet when it was created.
+          if (endpoint.types().contains(message.get().type()) && !event.at().isBefore(endpoint.createdAt())) {
             bind(ps, endpoint.id(), message.get(), endpoint.format().render(message.get()), batch.now());
             ps.addBatch();
             rows++;
@@ -81,10 +83,11 @@ final class Outbox implements Handler {
 
   private static List<Endpoint> endpoints(Connection c) throws SQLException {
     List<Endpoint> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, format, types FROM monitor_webhooks WHERE state = 'enabled' ORDER BY id");
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, format, types, created_at FROM monitor_webhooks WHERE state = 'enabled' ORDER BY id");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new Endpoint(rs.getString(1), Format.fromWireName(rs.getString(2)), Set.of((String[]) rs.getArray(3).getArray())));
+        out.add(new Endpoint(rs.getString(1), Format.fromWireName(rs.getString(2)), Set.of((String[]) rs.getArray(3).getArray()),
+            rs.getTimestamp(4).toInstant()));
       }
     }
     return out;
