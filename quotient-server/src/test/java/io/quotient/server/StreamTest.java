@@ -170,4 +170,19 @@ class StreamTest {
     }
     assertThat(consumed).isEqualTo(8000);
   }
+
+  @Test
+  void a_stopping_server_ends_its_streams_and_stops_in_order() throws Exception {
+    TestServer own = TestServer.start();
+    SseClient stream = new SseClient(own.server.port(), "/v1/stream", List.of("Authorization: Bearer " + ADMIN_KEY), 0);
+    assertThat(stream.status).isEqualTo(200);
+    long began = System.nanoTime();
+    Thread stopper = Thread.ofPlatform().start(own::close);
+    assertThat(stream.next()).as("the stream ends").isNull();
+    stopper.join(15_000);
+    assertThat(stopper.isAlive()).isFalse();
+    // Well within the drain's bound (4 s): the stream noticed the stop, the drain did not time out on it.
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).isLessThan(java.time.Duration.ofSeconds(4));
+    stream.close();
+  }
 }
