@@ -232,7 +232,7 @@ public final class Webhooks implements AutoCloseable {
     Message message = new Message("test_" + random(20), "webhook.test", now, data, FeedCursor.beginning(), null);
     long outboxId = sql(c -> Outbox.insert(c, id, message, webhook.format().render(message), now));
     deliverer.wake();
-    return deliveries(id, Integer.MAX_VALUE).stream().filter(d -> d.id() == outboxId).findFirst().orElseThrow();
+    return select(" WHERE webhook_id = ? AND id = ?", id, outboxId, 1).get(0);
   }
 
   /** The endpoint's deliveries, newest first, at most {@code limit}. */
@@ -240,13 +240,21 @@ public final class Webhooks implements AutoCloseable {
     if (get(id).isEmpty()) {
       throw new NotFoundException("webhook", id);
     }
+    return select(" WHERE webhook_id = ?", id, null, limit);
+  }
+
+  private List<Delivery> select(String where, String webhook, Long outboxId, int limit) {
     return sql(c -> {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT id, message_id, type, state, attempts, created_at, next_attempt_at, last_attempt_at, last_status, last_error,"
-                  + " delivered_at FROM monitor_webhook_outbox WHERE webhook_id = ? ORDER BY id DESC LIMIT ?")) {
-        ps.setString(1, id);
-        ps.setInt(2, limit);
+                  + " delivered_at FROM monitor_webhook_outbox" + where + " ORDER BY id DESC LIMIT ?")) {
+        int i = 1;
+        ps.setString(i++, webhook);
+        if (outboxId != null) {
+          ps.setLong(i++, outboxId);
+        }
+        ps.setInt(i, limit);
         List<Delivery> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -140,6 +140,20 @@ class WebhooksTest {
   }
 
   @Test
+  void an_endpoint_gets_nothing_that_happened_before_it_was_created() {
+    try (Receiver r = new Receiver()) {
+      webhooks.create(r.url(), Format.STANDARD, List.of("quota.consumed"));
+      String gina = subject();
+      clock.advance(Duration.ofSeconds(-1)); // an event stamped before the endpoint existed (another instance's clock)
+      consume(gina, 1);
+      clock.advance(Duration.ofSeconds(1));
+      consume(gina, 1);
+      deliver();
+      assertThat(r.requests()).hasSize(1);
+    }
+  }
+
+  @Test
   void a_failure_is_retried_after_retry_after_with_the_same_id_and_nothing_overtakes_it() {
     try (Receiver r = new Receiver()) {
       Webhooks.Issued issued = webhooks.create(r.url(), Format.STANDARD, List.of("quota.consumed"));
