@@ -154,6 +154,37 @@ class WebhooksTest {
   }
 
   @Test
+  void no_answer_within_the_timeout_and_a_redirect_are_failed_attempts() {
+    try (Receiver r = new Receiver()) {
+      Webhooks.Issued issued = webhooks.create(r.url(), Format.STANDARD, List.of("quota.consumed"));
+      Webhooks quick = new Webhooks(engine, database.dataSource(), clock,
+          Webhooks.Settings.defaults().withAllowPrivate(true).withWorkers(0, Duration.ofMillis(20)).withTimeout(Duration.ofMillis(300)),
+          outcome -> {});
+      r.delay(2000);
+      consume(subject(), 1);
+      monitor.catchUp(Duration.ofSeconds(30));
+      monitor.catchUp(Duration.ofSeconds(30));
+      assertThat(quick.deliverDue()).isEqualTo(1);
+      Delivery timedOut = quick.deliveries(issued.webhook().id(), 1).get(0);
+      assertThat(timedOut.state()).isEqualTo("pending");
+      assertThat(timedOut.lastStatus()).isNull();
+      assertThat(timedOut.lastError()).isEqualTo("no answer within 300 ms");
+      r.delay(0);
+      r.script(new Receiver.Answer(302, Map.of("Location", "http://127.0.0.1:1/elsewhere")));
+      clock.set(timedOut.nextAttemptAt());
+      assertThat(quick.deliverDue()).isEqualTo(1);
+      Delivery redirected = quick.deliveries(issued.webhook().id(), 1).get(0);
+      assertThat(redirected.state()).isEqualTo("pending");
+      assertThat(redirected.lastStatus()).isEqualTo(302);
+      assertThat(redirected.attempts()).isEqualTo(2);
+      clock.set(redirected.nextAttemptAt());
+      assertThat(quick.deliverDue()).isEqualTo(1);
+      assertThat(quick.deliveries(issued.webhook().id(), 1).get(0).state()).isEqualTo("delivered");
+      quick.close();
+    }
+  }
+
+  @Test
   void a_failure_is_retried_after_retry_after_with_the_same_id_and_nothing_overtakes_it() {
     try (Receiver r = new Receiver()) {
       Webhooks.Issued issued = webhooks.create(r.url(), Format.STANDARD, List.of("quota.consumed"));
