@@ -288,8 +288,9 @@ public final class QuotientServer implements AutoCloseable {
     }
     // 5. The monitor's projections finish the step they are in (it commits or rolls back whole),
     //    before the engine and the database they read go.
-    //    The webhook workers first: an attempt in flight finishes (at most its timeout) and records
-    //    its outcome; what is left stays in the outbox for the next start or another instance.
+    //    The webhook workers first: an attempt in flight gets a second, then is abandoned unrecorded
+    //    (about two seconds at most, whatever the receiver does); what is left stays in the outbox
+    //    for the next start or another instance.
     try {
       webhooks.close();
       monitor.close();

@@ -62,6 +62,7 @@ final class Deliverer implements AutoCloseable {
   /** Messages one claim sends at most before giving the endpoint back (fairness among endpoints). */
   private static final int PER_CLAIM = 100;
   private static final int MAX_ERROR = 500;
+  private static final Duration GRACE = Duration.ofSeconds(1);
 
   private final Quotient engine;
   private final DataSource dataSource;
@@ -103,17 +104,26 @@ final class Deliverer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the workers: each finishes the attempt it is in for up to a second, then is interrupted;
+   * an interrupted attempt is not recorded (its message stays pending and its endpoint is given
+   * back), so a stop never waits out a slow receiver and the next claimant sends it again.
+   */
   @Override
   public void close() {
     closed = true;
     wake();
-    for (Thread worker : workers) {
-      try {
-        worker.join(settings.timeout().plusSeconds(1).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    try {
+      for (Thread worker : workers) {
+        if (!worker.join(GRACE)) {
+          worker.interrupt();
+        }
       }
+      for (Thread worker : workers) {
+        worker.join(GRACE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     http.close();
   }
@@ -273,6 +283,9 @@ final class Deliverer implements AutoCloseable {
       } catch (IOException e) {
         error = "could not connect: " + e;
       } catch (InterruptedException e) {
+        if (closed) {
+          return false; // stopping: not an attempt; the message stays pending for the next claimant
+        }
         Thread.currentThread().interrupt();
         error = "interrupted";
       }

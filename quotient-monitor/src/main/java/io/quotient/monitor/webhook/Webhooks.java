@@ -140,7 +140,11 @@ public final class Webhooks implements AutoCloseable {
     return deliverer.deliverDue();
   }
 
-  /** Stops the workers; an attempt in flight finishes (at most the timeout). */
+  /**
+   * Stops the workers within about two seconds: an attempt in flight gets one second to finish,
+   * then is abandoned unrecorded (its message stays pending and is sent again by the next claimant,
+   * with the same {@code webhook-id}).
+   */
   @Override
   public void close() {
     deliverer.close();

@@ -185,6 +185,29 @@ class WebhooksTest {
   }
 
   @Test
+  void closing_abandons_an_attempt_to_a_hanging_receiver_which_is_sent_again_later() throws Exception {
+    try (Receiver r = new Receiver()) {
+      Webhooks.Issued issued = webhooks.create(r.url(), Format.STANDARD, List.of("quota.consumed"));
+      Webhooks stopping = new Webhooks(engine, database.dataSource(), clock,
+          Webhooks.Settings.defaults().withAllowPrivate(true).withWorkers(1, Duration.ofMillis(20)), outcome -> {});
+      stopping.start();
+      r.delay(30_000);
+      consume(subject(), 1);
+      monitor.catchUp(Duration.ofSeconds(30));
+      io.quotient.testing.Eventually.await("the attempt is in flight", Duration.ofSeconds(30), () -> !r.requests().isEmpty());
+      long started = System.nanoTime();
+      stopping.close();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      Delivery left = webhooks.deliveries(issued.webhook().id(), 1).get(0);
+      assertThat(left.state()).isEqualTo("pending");
+      assertThat(left.attempts()).isZero();
+      r.delay(0);
+      assertThat(webhooks.deliverDue()).isEqualTo(1); // the endpoint was given back: no lease to wait out
+      assertThat(r.requests()).hasSize(2).extracting(Receiver.Request::id).containsOnly(left.messageId());
+    }
+  }
+
+  @Test
   void a_failure_is_retried_after_retry_after_with_the_same_id_and_nothing_overtakes_it() {
     try (Receiver r = new Receiver()) {
       Webhooks.Issued issued = webhooks.create(r.url(), Format.STANDARD, List.of("quota.consumed"));
