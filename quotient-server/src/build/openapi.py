@@ -274,9 +274,45 @@ schemas = {
  "Alerts": A({"alerts":{"type":"array","items":R("Alert")}}),
  "Health": S({"status":{"type":"string","enum":["up","down"]},"database":{"type":"string","enum":["up","down"]},"accepting":{"type":"boolean"}},["status"]),
 }
+# Webhooks (issue 8, notifications). Admin only, reads included: a Slack or Discord URL is a credential.
+MESSAGE_TYPES = ["quota.consumed","quota.denied","quota.refunded","reservation.created","reservation.committed","reservation.released",
+  "reservation.expired","grant.added","subject.reset","subject.plan_changed","alert.triggered","alert.resolved","abuse.detected",
+  "spike.detected","webhook.disabled"]
+WH_FORMAT = {"type":"string","enum":["standard","slack","discord"]}
+WH_TYPES = {"type":"array","minItems":1,"items":{"type":"string","enum":MESSAGE_TYPES}}
+WH = {"id":{"type":"string"},"url":{"type":"string"},"format":WH_FORMAT,"types":{"type":"array","items":{"type":"string"}},
+  "state":{"type":"string","enum":["enabled","disabled"]}}
+WH_ID = {"name":"id","in":"path","required":True,"schema":{"type":"string","maxLength":255}}
+EMPTY = body({"type":"object","additionalProperties":False,"properties":{}}, False)
+paths.update({
+ "/v1/webhooks": {
+    "post": op("createWebhook", "Create a webhook endpoint (the secret is shown once)","webhooks",ADM,
+      {**ok("201", "The endpoint and its secret", R("IssuedWebhook")), **problems(*AUTH, *BODY)}, None, body(R("WebhookRequest")),
+      "The URL must be http or https; loopback, private and link-local addresses (after DNS) are refused with invalid-field on url unless the server runs with QUOTIENT_WEBHOOKS_ALLOW_PRIVATE=true. It gets every message of its types committed from now on, in feed order, at least once (deduplicate on webhook-id)."),
+    "get": op("listWebhooks", "Every webhook endpoint (without secrets)","webhooks",ADM, {**ok("200", "Endpoints", R("Webhooks")), **problems(*AUTH)})},
+ "/v1/webhooks/{id}": {
+    "get": op("getWebhook", "A webhook endpoint","webhooks",ADM, {**ok("200", "The endpoint", R("Webhook")), **problems(*AUTH, "invalid-field", "not-found")}, [WH_ID]),
+    "delete": op("deleteWebhook", "Delete a webhook endpoint and its queued messages","webhooks",ADM, {**ok("200", "The deleted endpoint", R("Webhook")), **problems(*AUTH, "invalid-field", "not-found")}, [WH_ID])},
+ "/v1/webhooks/{id}/test": {"post": op("testWebhook", "Queue a webhook.test message for the endpoint","webhooks",ADM,
+    {**ok("202", "The queued delivery", R("WebhookDelivery")), **problems(*AUTH, *BODY, "not-found")}, [WH_ID], EMPTY)},
+ "/v1/webhooks/{id}/rotate-secret": {"post": op("rotateWebhookSecret", "Give the endpoint a new secret; the previous one also signs for 24 hours","webhooks",ADM,
+    {**ok("200", "The endpoint and its new secret", R("IssuedWebhook")), **problems(*AUTH, *BODY, "not-found")}, [WH_ID], EMPTY)},
+ "/v1/webhooks/{id}/deliveries": {"get": op("listWebhookDeliveries", "The endpoint's latest deliveries, newest first","webhooks",ADM,
+    {**ok("200", "Deliveries", R("WebhookDeliveries")), **problems(*AUTH, "invalid-field", "unknown-field", "not-found")},
+    [WH_ID, {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
+})
+schemas.update({
+ "WebhookRequest": S({"url":{"type":"string","maxLength":2048},"format":{**WH_FORMAT,"default":"standard"},"types":WH_TYPES},["url","types"]),
+ "Webhook": A({**WH,"disabledReason":NL("string", enum=["gone","failing",None]),"disabledAt":NTIME,"createdAt":TIME,"previousSecretExpiresAt":NTIME}),
+ "IssuedWebhook": A({**WH,"createdAt":TIME,"previousSecretExpiresAt":NTIME,"secret":{"type":"string","description":"whsec_…; shown once"}}),
+ "Webhooks": A({"webhooks":{"type":"array","items":R("Webhook")}}),
+ "WebhookDelivery": A({"id":{"type":"string"},"messageId":{"type":"string"},"type":{"type":"string"},"state":{"type":"string","enum":["pending","delivered","failed"]},
+   "attempts":{"type":"integer"},"createdAt":TIME,"nextAttemptAt":NTIME,"lastAttemptAt":NTIME,"lastStatus":NL("integer"),"lastError":NL("string"),"deliveredAt":NTIME}),
+ "WebhookDeliveries": A({"deliveries":{"type":"array","items":R("WebhookDelivery")}}),
+})
 doc = {"openapi":"3.0.3",
  "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field. A 503 storage-unavailable leaves the outcome unknown: retry with the same Idempotency-Key. The records of the Java module quotient-api are this document's schemas."},
- "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"operations"}],
+ "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"webhooks"},{"name":"operations"}],
  "paths": paths,
  "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"}},"schemas":schemas}}
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json")

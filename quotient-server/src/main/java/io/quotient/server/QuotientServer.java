@@ -6,6 +6,7 @@ import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
 import io.quotient.redis.RedisBurstLimiter;
 import io.quotient.monitor.Monitor;
+import io.quotient.monitor.webhook.Webhooks;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
@@ -59,6 +60,7 @@ public final class QuotientServer implements AutoCloseable {
   private final Database database;
   private final Quotient engine;
   private final Monitor monitor;
+  private final Webhooks webhooks;
   private final ServerMetrics metrics;
   private final Javalin app;
   private final Drain drain;
@@ -69,13 +71,14 @@ public final class QuotientServer implements AutoCloseable {
   private final RedisBurstLimiter redis; // null without QUOTIENT_REDIS_URL
 
   private QuotientServer(
-      Database database, Quotient engine, RedisBurstLimiter redis, Monitor monitor, ServerMetrics metrics, Javalin app,
-      Drain drain, String generatedAdminKey, List<String> routes, ApiKeys keys) {
+      Database database, Quotient engine, RedisBurstLimiter redis, Monitor monitor, Webhooks webhooks, ServerMetrics metrics,
+      Javalin app, Drain drain, String generatedAdminKey, List<String> routes, ApiKeys keys) {
     this.keys = keys;
     this.redis = redis;
     this.database = database;
     this.engine = engine;
     this.monitor = monitor;
+    this.webhooks = webhooks;
     this.metrics = metrics;
     this.app = app;
     this.drain = drain;
@@ -98,6 +101,7 @@ public final class QuotientServer implements AutoCloseable {
   public static QuotientServer start(ServerConfig config, Database database, Clock clock) {
     Quotient engine = null;
     Monitor monitor = null;
+    Webhooks webhooks = null;
     ServerMetrics metrics = null;
     ApiKeys keys = null;
     RedisBurstLimiter redis = null;
@@ -114,14 +118,20 @@ public final class QuotientServer implements AutoCloseable {
       }
       engine = builder.build();
       PlanInstaller.install(engine, config.plansFile());
-      monitor = Monitor.builder(engine, database).clock(clock).onAppended(metrics::monitorEvent).start();
+      // The webhooks' projection runs in the monitor (which migrates their tables); their workers
+      // start once it has.
+      webhooks = new Webhooks(engine, database.dataSource(), clock,
+          Webhooks.Settings.defaults().withAllowPrivate(config.webhooksAllowPrivate()), metrics::webhookDelivery);
+      monitor = Monitor.builder(engine, database).clock(clock).projection(webhooks.projection()).onAppended(metrics::monitorEvent).start();
+      webhooks.start();
+      metrics.webhookOutbox(webhooks::backlog);
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
       Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks);
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
@@ -182,10 +192,13 @@ public final class QuotientServer implements AutoCloseable {
             + " (is another server using the port? QUOTIENT_PORT picks another)", e);
       }
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, redis, monitor, metrics, app, drain, generated, List.copyOf(routes), keys);
+      return new QuotientServer(database, engine, redis, monitor, webhooks, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
       if (keys != null) {
         keys.close();
+      }
+      if (webhooks != null) {
+        webhooks.close();
       }
       if (monitor != null) {
         monitor.close();
@@ -228,6 +241,11 @@ public final class QuotientServer implements AutoCloseable {
   /** The monitor: alerts and the projections of the feed. */
   public Monitor monitor() {
     return monitor;
+  }
+
+  /** The webhooks: endpoints, outbox and delivery. */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */
@@ -284,7 +302,11 @@ public final class QuotientServer implements AutoCloseable {
     }
     // 5. The monitor's projections finish the step they are in (it commits or rolls back whole),
     //    before the engine and the database they read go.
+    //    The webhook workers first: an attempt in flight gets a second, then is abandoned unrecorded
+    //    (about two seconds at most, whatever the receiver does); what is left stays in the outbox
+    //    for the next start or another instance.
     try {
+      webhooks.close();
       monitor.close();
       engine.close();
     } finally {

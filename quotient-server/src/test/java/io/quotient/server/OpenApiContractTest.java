@@ -48,6 +48,12 @@ import io.quotient.api.SubjectRequest;
 import io.quotient.api.Token;
 import io.quotient.api.TokenRequest;
 import io.quotient.api.Usage;
+import io.quotient.api.IssuedWebhook;
+import io.quotient.api.Webhook;
+import io.quotient.api.WebhookDeliveries;
+import io.quotient.api.WebhookDelivery;
+import io.quotient.api.WebhookRequest;
+import io.quotient.api.Webhooks;
 import io.quotient.testing.Eventually;
 import java.time.Duration;
 import java.time.Instant;
@@ -339,6 +345,36 @@ class OpenApiContractTest {
     Key revoked = ok(call("DELETE", "/v1/keys/{id}", "/v1/keys/" + issued.id(), ADMIN_KEY, null), 200, Key.class);
     assertThat(revoked.revokedAt()).isNotNull();
     refused("DELETE", "/v1/keys/{id}", "/v1/keys/key_nope", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+  }
+
+  @Test
+  @Order(6)
+  void webhooks() {
+    String w = "/v1/webhooks";
+    IssuedWebhook issued = ok(call("POST", w, w, ADMIN_KEY,
+        new WebhookRequest("http://127.0.0.1:9/contract", "slack", List.of("alert.triggered", "webhook.disabled"))), 201, IssuedWebhook.class);
+    assertThat(issued.secret()).startsWith("whsec_");
+    refused("POST", w, w, ADMIN_KEY, new WebhookRequest("ftp://example.com/x", "standard", List.of("quota.consumed")), 422,
+        ProblemType.INVALID_FIELD);
+    refused("POST", w, w, ADMIN_KEY, "{\"url\":\"http://127.0.0.1:9/x\",\"types\":[\"quota.eaten\"]}", 422, ProblemType.INVALID_FIELD);
+    ok(call("GET", w, w, ADMIN_KEY, null), 200, Webhooks.class);
+    refused("GET", w, w, read, null, 403, ProblemType.FORBIDDEN);
+    String one = w + "/{id}";
+    ok(call("GET", one, w + "/" + issued.id(), ADMIN_KEY, null), 200, Webhook.class);
+    refused("GET", one, w + "/wh_none", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+    WebhookDelivery test = ok(call("POST", one + "/test", w + "/" + issued.id() + "/test", ADMIN_KEY, Map.of()), 202, WebhookDelivery.class);
+    assertThat(test.type()).isEqualTo("webhook.test");
+    refused("POST", one + "/test", w + "/wh_none/test", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+    IssuedWebhook rotated = ok(call("POST", one + "/rotate-secret", w + "/" + issued.id() + "/rotate-secret", ADMIN_KEY, Map.of()), 200,
+        IssuedWebhook.class);
+    assertThat(rotated.previousSecretExpiresAt()).isNotNull();
+    refused("POST", one + "/rotate-secret", w + "/wh_none/rotate-secret", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+    String d = one + "/deliveries";
+    assertThat(ok(call("GET", d, w + "/" + issued.id() + "/deliveries?limit=10", ADMIN_KEY, null), 200, WebhookDeliveries.class)
+        .deliveries()).isNotEmpty();
+    refused("GET", d, w + "/" + issued.id() + "/deliveries?limit=0", ADMIN_KEY, null, 422, ProblemType.INVALID_FIELD);
+    ok(call("DELETE", one, w + "/" + issued.id(), ADMIN_KEY, null), 200, Webhook.class);
+    refused("DELETE", one, w + "/" + issued.id(), ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
   }
 
   @Test

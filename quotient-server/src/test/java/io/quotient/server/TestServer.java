@@ -43,7 +43,7 @@ final class TestServer implements AutoCloseable {
 
   /** A server on {@code database}, which the test may also reach directly (the server closes it). */
   static TestServer start(io.quotient.storage.Database database, Clock clock, UnaryOperator<ServerConfig> adjust) {
-    ServerConfig config = adjust.apply(ServerConfig.defaults().withPort(0).withBootstrapAdminKey(ADMIN_KEY));
+    ServerConfig config = adjust.apply(ServerConfig.defaults().withPort(0).withBootstrapAdminKey(ADMIN_KEY).withWebhooksAllowPrivate(true));
     return new TestServer(QuotientServer.start(config, database, clock));
   }
 

@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
 import io.quotient.monitor.Monitor;
+import io.quotient.monitor.webhook.Webhooks;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.metrics.ServerMetrics;
@@ -33,6 +34,7 @@ public final class Api {
   private final OperationRoutes operations;
   private final AlertRoutes alerts;
   private final StreamRoutes stream;
+  private final WebhookRoutes webhooks;
 
   /**
    * The request limits.
@@ -52,7 +54,8 @@ public final class Api {
       ServerMetrics metrics,
       Clock clock,
       Limits limits,
-      BooleanSupplier accepting) {
+      BooleanSupplier accepting,
+      Webhooks webhooks) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
@@ -66,6 +69,7 @@ public final class Api {
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
     this.alerts = new AlertRoutes(monitor.alerts(), exchange);
     this.stream = new StreamRoutes(engine, metrics, accepting);
+    this.webhooks = new WebhookRoutes(webhooks, exchange);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -89,6 +93,7 @@ public final class Api {
     // Monitoring.
     alerts.register(routes);
     stream.register(routes);
+    webhooks.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }

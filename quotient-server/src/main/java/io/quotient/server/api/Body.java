@@ -335,6 +335,26 @@ final class Body {
     throw ProblemException.invalid(field(name), "must be a decimal such as \"0.02\"");
   }
 
+  /** A required array of strings, refused naming the element that is not one. */
+  List<String> strings(String name) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      throw ProblemException.invalid(field(name), "is required");
+    }
+    if (!value.isArray()) {
+      throw ProblemException.invalid(field(name), "must be an array, was " + kind(value));
+    }
+    List<String> result = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode element = value.get(i);
+      if (!element.isTextual()) {
+        throw ProblemException.invalid(field(name) + "[" + i + "]", "must be a string, was " + kind(element));
+      }
+      result.add(element.textValue());
+    }
+    return result;
+  }
+
   /**
    * Runs an engine constructor and re-names the field of any {@link InvalidArgumentException}
    * it throws so that it carries this request's path: the engine says {@code amount}, the API

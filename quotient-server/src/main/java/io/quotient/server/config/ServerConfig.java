@@ -41,6 +41,9 @@ import java.util.TreeSet;
  *     {@code rediss://}, {@code redis-cluster://host:port,…}), or null for each instance's own buckets
  * @param eventRetentionDays events older than this many days are deleted (in small batches, off the
  *     write path); 0 keeps every event. Default 400.
+ * @param webhooksAllowPrivate whether webhook URLs may name or resolve to loopback, private and
+ *     link-local addresses ({@code QUOTIENT_WEBHOOKS_ALLOW_PRIVATE}); false by default, true only
+ *     for tests and private deployments
  */
 public record ServerConfig(
     String host,
@@ -56,7 +59,8 @@ public record ServerConfig(
     int maxBatchRequests,
     List<Origin> corsOrigins,
     String redisUrl,
-    int eventRetentionDays) {
+    int eventRetentionDays,
+    boolean webhooksAllowPrivate) {
 
   /** Shortest bootstrap admin key accepted. */
   public static final int MIN_KEY_LENGTH = 24;
@@ -76,7 +80,8 @@ public record ServerConfig(
           "QUOTIENT_MAX_BATCH_REQUESTS",
           "QUOTIENT_CORS_ORIGINS",
           "QUOTIENT_REDIS_URL",
-          "QUOTIENT_EVENT_RETENTION_DAYS");
+          "QUOTIENT_EVENT_RETENTION_DAYS",
+          "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE");
 
   /** Copies the origins, so that the record is a value. */
   public ServerConfig {
@@ -85,43 +90,49 @@ public record ServerConfig(
 
   /** The defaults: port 8080, data under {@code ./data}, embedded database, plan {@code free}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null, 400);
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null, 400, false);
   }
 
   /** The same settings on another port. */
   public ServerConfig withPort(int value) {
     return new ServerConfig(host, value, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
   }
 
   /** The same settings with another bootstrap admin key. */
   public ServerConfig withBootstrapAdminKey(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, value, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
   }
 
   /** The same settings with another plans file. */
   public ServerConfig withPlansFile(Path value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, value, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
   }
 
   /** The same settings with other request limits. */
   public ServerConfig withLimits(int bodyBytes, int batchRequests) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, bodyBytes, batchRequests, corsOrigins, redisUrl, eventRetentionDays);
+        poolSize, bodyBytes, batchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
   }
 
   /** The same settings with another Redis URL (null: each instance's own burst buckets). */
   public ServerConfig withRedisUrl(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value, eventRetentionDays);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value, eventRetentionDays, webhooksAllowPrivate);
+  }
+
+  /** The same settings with private webhook addresses allowed or not. */
+  public ServerConfig withWebhooksAllowPrivate(boolean value) {
+    return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, value);
   }
 
   /** The same settings with other CORS origins. */
   public ServerConfig withCorsOrigins(List<Origin> value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, value, redisUrl, eventRetentionDays);
+        poolSize, maxBodyBytes, maxBatchRequests, value, redisUrl, eventRetentionDays, webhooksAllowPrivate);
   }
 
   /**
@@ -225,9 +236,10 @@ public record ServerConfig(
       throw new ConfigException("QUOTIENT_REDIS_URL",
           "must be redis://host:port, rediss://host:port or redis-cluster://host:port,host:port (rediss-cluster:// with TLS)");
     }
+    boolean webhooksAllowPrivate = bool(values, "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE", d.webhooksAllowPrivate());
     int retention = integer(values, "QUOTIENT_EVENT_RETENTION_DAYS", d.eventRetentionDays(), 0, 100_000);
     return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch,
-        corsOrigins, redisUrl, retention);
+        corsOrigins, redisUrl, retention, webhooksAllowPrivate);
   }
 
   /** A comma-separated list of origins; blanks between commas are skipped, repeats kept once. */
@@ -247,6 +259,18 @@ public record ServerConfig(
       }
     }
     return List.copyOf(origins);
+  }
+
+  private static boolean bool(Map<String, String> values, String setting, boolean fallback) {
+    String value = values.get(setting);
+    if (value == null) {
+      return fallback;
+    }
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(setting, "must be true or false, was '" + value + "'");
+    };
   }
 
   private static int integer(Map<String, String> values, String setting, int fallback, int min, int max) {

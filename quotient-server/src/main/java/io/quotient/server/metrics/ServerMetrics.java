@@ -163,6 +163,46 @@ public final class ServerMetrics implements AutoCloseable {
     return registry.scrape();
   }
 
+  /**
+   * Counts one webhook delivery attempt by outcome ({@code quotient_webhook_deliveries_total{outcome}}:
+   * {@code delivered}, {@code retrying}, {@code gave_up}, {@code disabled}).
+   */
+  public void webhookDelivery(io.quotient.monitor.webhook.Outcome outcome) {
+    Counter.builder("quotient.webhook.deliveries")
+        .description("webhook delivery attempts made by this instance, by outcome")
+        .tag("outcome", outcome.label())
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Exposes the webhook outbox, read from the database at each scrape (the same for every
+   * instance): {@code quotient_webhook_outbox_depth} (messages not yet delivered nor given up) and
+   * {@code quotient_webhook_outbox_oldest_seconds} (the age of the oldest). NaN while the database
+   * cannot answer.
+   */
+  public void webhookOutbox(java.util.function.Supplier<io.quotient.monitor.webhook.Webhooks.Backlog> backlog) {
+    io.micrometer.core.instrument.Gauge.builder("quotient.webhook.outbox.depth", () -> {
+          try {
+            return backlog.get().pending();
+          } catch (RuntimeException e) {
+            return Double.NaN; // the database is away: the gauge says "unknown", /health/ready says why
+          }
+        })
+        .description("webhook messages not yet delivered nor given up")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("quotient.webhook.outbox.oldest", () -> {
+          try {
+            return backlog.get().oldest().toMillis() / 1000.0;
+          } catch (RuntimeException e) {
+            return Double.NaN;
+          }
+        })
+        .description("age of the oldest webhook message not yet delivered")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
   @Override
   public void close() {
     gc.close();

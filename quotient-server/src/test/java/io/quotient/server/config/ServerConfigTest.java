@@ -115,6 +115,15 @@ class ServerConfigTest {
   }
 
   @Test
+  void private_webhook_addresses_are_refused_unless_the_setting_says_true() {
+    assertThat(ServerConfig.load(new String[0], Map.of()).webhooksAllowPrivate()).isFalse();
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_WEBHOOKS_ALLOW_PRIVATE", "true")).webhooksAllowPrivate()).isTrue();
+    assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_WEBHOOKS_ALLOW_PRIVATE", "FALSE")).webhooksAllowPrivate()).isFalse();
+    assertThatThrownBy(() -> ServerConfig.load(new String[0], Map.of("QUOTIENT_WEBHOOKS_ALLOW_PRIVATE", "yes")))
+        .hasMessageStartingWith("QUOTIENT_WEBHOOKS_ALLOW_PRIVATE:");
+  }
+
+  @Test
   void cors_origins_are_none_by_default_and_read_as_a_comma_separated_list() throws IOException {
     assertThat(ServerConfig.load(new String[0], Map.of()).corsOrigins()).isEmpty();
     assertThat(ServerConfig.load(new String[0], Map.of("QUOTIENT_CORS_ORIGINS", "https://app.example.com, http://localhost:5173,"))
