@@ -145,6 +145,9 @@ ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", de
 DEC = {"allowed":{"type":"boolean"},"reason":NL("string", enum=REASONS + [None], description="null when allowed"),"eventId":NL("string", description="null for a check"),"items":{"type":"array","items":ITEMD}}
 CONSUME = {"subject":SUBJ,"metric":METRIC,"amount":AMOUNT,"items":{"type":"array","minItems":1,"maxItems":32,"items":ITEM},"metadata":META}
 PRICE = A({"amount":{"type":"string"},"currency":{"type":"string"}})
+PLAN_PRICE = A({"amount":{"type":"string","description":"a decimal, 0 or more"},"currency":{"type":"string"},"per":{"type":"string","enum":["month","year"]}})
+PLAN_PRICE_REQUEST = S({"amount":{"type":"string"},"currency":{"type":"string"},"per":{"type":"string","enum":["month","year"]}},["amount","currency","per"])
+UPGRADE_URL = NL("string", maxLength=2000, description="an absolute http or https URL")
 RATE = A({"perSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1}})
 LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total"]},
   "enforcement":{"type":"string","enum":["hard","soft"],"default":"hard"},"overagePrice":{**PRICE,"nullable":True},"rate":{**RATE,"nullable":True}}
@@ -186,8 +189,8 @@ schemas = {
  "Reservation": A({"id":{"type":"string"},"subject":SUBJ,"state":{"type":"string","enum":["held","committed","released","expired"]},"createdAt":TIME,"expiresAt":TIME,"eventId":{"type":"string"},
    "items":{"type":"array","items":A({"metric":METRIC,"held":INT,"windowStart":TIME})}}),
  "Usage": A({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":A({"metric":METRIC,"limit":NL("integer", format="int64"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":INT,"held":INT,"remaining":NL("integer", format="int64"),"bonusRemaining":INT,"overage":INT,"windowStart":TIME,"resetsAt":NTIME,"percentUsed":NL("number")})}}),
- "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT_REQUEST}},["limits"]),
- "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT}}),
+ "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT_REQUEST},"price":{**PLAN_PRICE_REQUEST,"nullable":True},"upgradeUrl":UPGRADE_URL},["limits"]),
+ "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT},"price":{**PLAN_PRICE,"nullable":True},"upgradeUrl":{**UPGRADE_URL,"description":"the plan's own upgrade link; null when the deployment's (QUOTIENT_UPGRADE_URL) applies"}}),
  "Plans": A({"plans":{"type":"array","items":R("Plan")}}),
  "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":TIME,"metadata":META}),
  "Subject": A({"id":SUBJ,"plan":{"type":"string"},"billingAnchor":TIME,"metadata":STRMAP}),

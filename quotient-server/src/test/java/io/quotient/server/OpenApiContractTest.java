@@ -276,7 +276,8 @@ class OpenApiContractTest {
     refused("GET", "/v1/plans", "/v1/plans", service, null, 403, ProblemType.FORBIDDEN);
     String p = "/v1/plans/{name}";
     PlanRequest plan = new PlanRequest(Map.of("exports", new Plan.Limit(5L, "day", "soft", new Plan.Price("0.10", "EUR"),
-        new Plan.Rate(2, 4)), "projects", Plan.Limit.hard(null, "total")));
+        new Plan.Rate(2, 4)), "projects", Plan.Limit.hard(null, "total")), new Plan.PlanPrice("19.00", "USD", "month"),
+        "https://example.com/upgrade");
     ok(call("PUT", p, "/v1/plans/oa-plan", ADMIN_KEY, plan), 200, Plan.class);
     refused("PUT", p, "/v1/plans/oa-plan", ADMIN_KEY, "{\"limits\":{\"exports\":{\"limit\":1,\"period\":\"week\"}}}", 422,
         ProblemType.INVALID_FIELD);

@@ -37,6 +37,7 @@ import java.util.TreeSet;
  * @param maxBodyBytes the largest request body accepted
  * @param maxBatchRequests the most requests one batch call may hold
  * @param corsOrigins the origins whose pages may call the routes a subject token may call; none by default
+ * @param upgradeUrl the deployment's upgrade link, for plans without one of their own; null for none
  */
 public record ServerConfig(
     String host,
@@ -50,7 +51,8 @@ public record ServerConfig(
     int poolSize,
     int maxBodyBytes,
     int maxBatchRequests,
-    List<Origin> corsOrigins) {
+    List<Origin> corsOrigins,
+    String upgradeUrl) {
 
   /** Shortest bootstrap admin key accepted. */
   public static final int MIN_KEY_LENGTH = 24;
@@ -68,7 +70,8 @@ public record ServerConfig(
           "QUOTIENT_POOL_SIZE",
           "QUOTIENT_MAX_BODY_BYTES",
           "QUOTIENT_MAX_BATCH_REQUESTS",
-          "QUOTIENT_CORS_ORIGINS");
+          "QUOTIENT_CORS_ORIGINS",
+          "QUOTIENT_UPGRADE_URL");
 
   /** Copies the origins, so that the record is a value. */
   public ServerConfig {
@@ -77,37 +80,43 @@ public record ServerConfig(
 
   /** The defaults: port 8080, data under {@code ./data}, embedded database, plan {@code free}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of());
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null);
   }
 
   /** The same settings on another port. */
   public ServerConfig withPort(int value) {
     return new ServerConfig(host, value, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, upgradeUrl);
   }
 
   /** The same settings with another bootstrap admin key. */
   public ServerConfig withBootstrapAdminKey(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, value, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, upgradeUrl);
   }
 
   /** The same settings with another plans file. */
   public ServerConfig withPlansFile(Path value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, value, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, upgradeUrl);
   }
 
   /** The same settings with other request limits. */
   public ServerConfig withLimits(int bodyBytes, int batchRequests) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, bodyBytes, batchRequests, corsOrigins);
+        poolSize, bodyBytes, batchRequests, corsOrigins, upgradeUrl);
+  }
+
+  /** The same settings with another deployment upgrade link. */
+  public ServerConfig withUpgradeUrl(String value) {
+    return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value);
   }
 
   /** The same settings with other CORS origins. */
   public ServerConfig withCorsOrigins(List<Origin> value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, value);
+        poolSize, maxBodyBytes, maxBatchRequests, value, upgradeUrl);
   }
 
   /**
@@ -206,8 +215,12 @@ public record ServerConfig(
     int maxBody = integer(values, "QUOTIENT_MAX_BODY_BYTES", d.maxBodyBytes(), 1024, 64 << 20);
     int maxBatch = integer(values, "QUOTIENT_MAX_BATCH_REQUESTS", d.maxBatchRequests(), 1, 4096);
     List<Origin> corsOrigins = origins(values.get("QUOTIENT_CORS_ORIGINS"));
+    String upgradeUrl = values.get("QUOTIENT_UPGRADE_URL");
+    if (upgradeUrl != null && !io.quotient.plan.Plan.isWebAddress(upgradeUrl)) {
+      throw new ConfigException("QUOTIENT_UPGRADE_URL", "must be an absolute http or https URL of at most 2000 characters");
+    }
     return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch,
-        corsOrigins);
+        corsOrigins, upgradeUrl);
   }
 
   /** A comma-separated list of origins; blanks between commas are skipped, repeats kept once. */
