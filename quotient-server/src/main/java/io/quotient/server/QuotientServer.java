@@ -110,7 +110,8 @@ public final class QuotientServer implements AutoCloseable {
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
       Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting,
+          monitor.analytics(), config.upgradeUrl());
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
@@ -209,6 +210,11 @@ public final class QuotientServer implements AutoCloseable {
     if (generatedAdminKey != null) {
       keys.confirmShown(generatedAdminKey);
     }
+  }
+
+  /** The monitor the server runs (alerts, analytics); tests wait on its projections. */
+  public Monitor monitor() {
+    return monitor;
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */

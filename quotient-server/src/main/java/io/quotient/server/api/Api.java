@@ -3,6 +3,7 @@ package io.quotient.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
+import io.quotient.monitor.analytics.Analytics;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.metrics.ServerMetrics;
@@ -13,7 +14,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, analytics, credentials (keys and subject tokens) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -28,6 +29,7 @@ public final class Api {
   private final EventRoutes events;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
+  private final AnalyticsRoutes analytics;
 
   /**
    * The request limits.
@@ -46,7 +48,9 @@ public final class Api {
       ServerMetrics metrics,
       Clock clock,
       Limits limits,
-      BooleanSupplier accepting) {
+      BooleanSupplier accepting,
+      Analytics analytics,
+      String upgradeUrl) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
@@ -56,6 +60,7 @@ public final class Api {
     this.events = new EventRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
+    this.analytics = new AnalyticsRoutes(analytics, upgradeUrl);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -74,6 +79,7 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    analytics.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }

@@ -53,7 +53,7 @@ public final class Authenticator {
       case Credential.SubjectToken token -> {
         if (!access.admitsSubjectTokens() || !token.subject().equals(ctx.pathParam(SUBJECT_PARAM))) {
           throw new ProblemException(ProblemType.FORBIDDEN,
-              "a subject token reads only GET /v1/subjects/{id}/usage of its own subject");
+              "a subject token reads only its own subject's usage, analytics and recommendation");
         }
       }
     }
