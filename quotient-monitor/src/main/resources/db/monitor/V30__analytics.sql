@@ -38,3 +38,21 @@ CREATE TABLE monitor_usage (
 CREATE INDEX monitor_usage_percent ON monitor_usage (percent DESC, subject, metric) INCLUDE (resets_at) WHERE percent IS NOT NULL;
 CREATE INDEX monitor_usage_metric_percent ON monitor_usage (metric, percent) INCLUDE (resets_at);
 CREATE INDEX monitor_usage_metric_used ON monitor_usage (metric, used DESC) INCLUDE (resets_at);
+
+-- How many monitor_usage rows of a metric and window end lie in each 10% band (0-9; 10 for 100%
+-- and more), kept with monitor_usage in the same transaction, so the distribution adds up a few
+-- rows instead of counting every subject.
+CREATE TABLE monitor_usage_bands (
+  metric     text   NOT NULL,
+  resets_at  timestamptz NOT NULL,   -- 'infinity' for total limits
+  band       int    NOT NULL,
+  subjects   bigint NOT NULL,
+  PRIMARY KEY (metric, resets_at, band)
+);
+
+-- Subjects per plan, from the feed's subject changes (a creation adds one to its plan, a move
+-- takes one from the old plan): the distribution counts idle subjects at 0% from here.
+CREATE TABLE monitor_plan_subjects (
+  plan      text PRIMARY KEY,
+  subjects  bigint NOT NULL
+);

@@ -45,7 +45,7 @@ public record Options(
   /** The usage text. */
   public static final String USAGE =
       """
-      usage: bench/run [all|engine|http|baselines|open|memory|jmh] [options]
+      usage: bench/run [all|engine|http|baselines|open|memory|jmh|analytics] [options]
         all         baselines, engine, http and open-loop scenarios, one table (default)
         engine      the engine in process: 16/64/256 callers, spread and hot, and the capped subject
         http        the server over HTTP: single and batch consumes, spread and hot
@@ -53,6 +53,7 @@ public record Options(
         open        open-loop latency at half the measured peak (measures the peak first)
         memory      the server with -Xmx512m under load for --soak, heap after GC every 10 s
         jmh         the JMH benchmark of the decision logic (extra arguments go to JMH)
+        analytics   100,000 subjects x 30 days of rollups (--quick: 10,000), p99 of each analytics answer vs 50 ms
       options:
         --duration 10s     measured time per scenario        --warmup 3s   warm-up per scenario
         --quick            1 s per scenario, 1 s warm-up      --callers 16,64,256 (engine)

@@ -127,6 +127,7 @@ public final class QuotientServer implements AutoCloseable {
           server.setStopTimeout(JETTY_STOP_TIMEOUT.toMillis());
         });
         cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+        io.quotient.server.web.WebPages.register(cfg, config.corsOrigins());
         cfg.events.handlerAdded(h -> {
           if (h.getHttpMethod().isHttpMethod()) {
             routes.add(h.getHttpMethod().name() + " " + h.getPath());

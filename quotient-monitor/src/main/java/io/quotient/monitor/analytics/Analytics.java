@@ -249,8 +249,7 @@ public final class Analytics {
     long[] limited = new long[1];
     run(c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT least(floor(percent / 10), 10)::int, count(*) FROM monitor_usage"
-              + " WHERE metric = ? AND percent IS NOT NULL AND (resets_at IS NULL OR resets_at > ?) GROUP BY 1")) {
+          "SELECT band, sum(subjects) FROM monitor_usage_bands WHERE metric = ? AND resets_at > ? GROUP BY band")) {
         ps.setString(1, metric);
         ps.setTimestamp(2, Timestamp.from(now));
         try (ResultSet rs = ps.executeQuery()) {
@@ -260,12 +259,13 @@ public final class Analytics {
         }
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT count(*) FROM subjects s JOIN plan_limits l ON l.plan = s.plan"
+          "SELECT p.subjects FROM plan_limits l JOIN monitor_plan_subjects p ON p.plan = l.plan"
               + " WHERE l.metric = ? AND l.quota IS NOT NULL")) {
         ps.setString(1, metric);
         try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          limited[0] = rs.getLong(1);
+          while (rs.next()) {
+            limited[0] += rs.getLong(1);
+          }
         }
       }
       return null;

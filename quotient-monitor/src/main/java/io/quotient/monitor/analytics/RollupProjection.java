@@ -67,6 +67,7 @@ final class RollupProjection implements Handler {
     Map<Instant, Hour> hours = new LinkedHashMap<>();
     Map<UsageKey, Latest> latest = new LinkedHashMap<>();
     Set<String> reread = new HashSet<>();
+    Map<String, Long> planSubjects = new LinkedHashMap<>();
     for (Event event : batch.events()) {
       if (event.subject() == null) {
         continue;
@@ -113,13 +114,25 @@ final class RollupProjection implements Handler {
           }
           reread.add(event.subject());
         }
-        case RELEASE, EXPIRE, GRANT, RESET, SUBJECT_CHANGE -> reread.add(event.subject());
+        case SUBJECT_CHANGE -> {
+          String plan = event.detail().get("plan");
+          String before = event.detail().get("planBefore");
+          if (plan != null && !plan.equals(before)) {
+            planSubjects.merge(plan, 1L, Long::sum);
+            if (before != null) {
+              planSubjects.merge(before, -1L, Long::sum);
+            }
+          }
+          reread.add(event.subject());
+        }
+        case RELEASE, EXPIRE, GRANT, RESET -> reread.add(event.subject());
         default -> {}
       }
     }
     Connection c = batch.connection();
     writeDays(c, days);
     writeHours(c, hours);
+    writePlanSubjects(c, planSubjects);
     for (String subject : reread) {
       // Read after the batch's events: the latest usage wins over what the batch's decisions said.
       latest.keySet().removeIf(k -> k.subject().equals(subject));
@@ -168,6 +181,23 @@ final class RollupProjection implements Handler {
     }
   }
 
+  private static void writePlanSubjects(Connection c, Map<String, Long> planSubjects) throws SQLException {
+    planSubjects.values().removeIf(v -> v == 0);
+    if (planSubjects.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO monitor_plan_subjects AS p (plan, subjects) VALUES (?, ?)"
+            + " ON CONFLICT (plan) DO UPDATE SET subjects = p.subjects + excluded.subjects")) {
+      for (Map.Entry<String, Long> e : planSubjects.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setLong(2, e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
   private static void writeHours(Connection c, Map<Instant, Hour> hours) throws SQLException {
     if (hours.isEmpty()) {
       return;
@@ -186,9 +216,57 @@ final class RollupProjection implements Handler {
     }
   }
 
+  /** The band of a share: 0 for [0,10) … 9 for [90,100), 10 for 100% and more; -1 when unlimited. */
+  static int band(Double percent) {
+    return percent == null ? -1 : (int) Math.min(10, Math.floor(percent / 10));
+  }
+
+  private record BandKey(String metric, Instant resetsAt, int band) {}
+
   private static void writeLatest(Connection c, Map<UsageKey, Latest> latest) throws SQLException {
     if (latest.isEmpty()) {
       return;
+    }
+    // Move each row's count from its old band (and window end) to its new one.
+    Map<BandKey, Long> deltas = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT u.metric, u.resets_at, u.percent FROM monitor_usage u"
+            + " JOIN unnest(?::text[], ?::text[]) AS k(subject, metric) ON u.subject = k.subject AND u.metric = k.metric"
+            + " FOR UPDATE OF u")) {
+      ps.setArray(1, c.createArrayOf("text", latest.keySet().stream().map(UsageKey::subject).toArray()));
+      ps.setArray(2, c.createArrayOf("text", latest.keySet().stream().map(UsageKey::metric).toArray()));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          java.time.OffsetDateTime resets = rs.getObject(2, java.time.OffsetDateTime.class);
+          double p = rs.getDouble(3);
+          int band = band(rs.wasNull() ? null : p);
+          if (band >= 0) {
+            deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
+          }
+        }
+      }
+    }
+    for (Map.Entry<UsageKey, Latest> e : latest.entrySet()) {
+      Latest l = e.getValue();
+      int band = band(Analytics.percent(l.used(), l.limit()));
+      if (band >= 0) {
+        deltas.merge(new BandKey(e.getKey().metric(), l.resetsAt(), band), 1L, Long::sum);
+      }
+    }
+    deltas.values().removeIf(v -> v == 0);
+    if (!deltas.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO monitor_usage_bands AS b (metric, resets_at, band, subjects) VALUES (?, coalesce(?::timestamptz, 'infinity'::timestamptz), ?, ?)"
+              + " ON CONFLICT (metric, resets_at, band) DO UPDATE SET subjects = b.subjects + excluded.subjects")) {
+        for (Map.Entry<BandKey, Long> d : deltas.entrySet()) {
+          ps.setString(1, d.getKey().metric());
+          ps.setTimestamp(2, d.getKey().resetsAt() == null ? null : Timestamp.from(d.getKey().resetsAt()));
+          ps.setInt(3, d.getKey().band());
+          ps.setLong(4, d.getValue());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
     }
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO monitor_usage (subject, metric, used, \"limit\", percent, window_start, resets_at)"

@@ -84,6 +84,12 @@ class RollupsExactlyOnceTest {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(granted.get());
           }
+          // Each subject's row moved band by band as it grew: it is counted once, in its last band.
+          try (ResultSet rs = st.executeQuery("SELECT sum(subjects), count(*) FILTER (WHERE subjects < 0) FROM monitor_usage_bands")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(8);
+            assertThat(rs.getLong(2)).isZero();
+          }
         }
       }
     }
