@@ -133,7 +133,12 @@ function renderRecommendation(usage) {
   }
   $('upgrade-note').textContent = r.action === 'stay' ? S.upgradeStay : r.action === 'none' ? S.upgradeNone : '';
   const link = $('upgrade-link');
-  if (r.upgradeUrl) { link.href = r.upgradeUrl; link.textContent = S.upgradeLink; link.hidden = false; } else { link.hidden = true; }
+  if (r.upgradeUrl) {
+    link.href = r.upgradeUrl; link.textContent = S.upgradeLink; link.hidden = false;
+  } else {
+    link.hidden = true;
+    if (r.action === 'upgrade') $('upgrade-note').textContent = S.upgradeNoLink;
+  }
 }
 
 function trailingAverage(values, i) {
