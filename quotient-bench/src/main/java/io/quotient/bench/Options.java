@@ -45,9 +45,10 @@ public record Options(
   /** The usage text. */
   public static final String USAGE =
       """
-      usage: bench/run [all|engine|http|baselines|open|memory|jmh|analytics] [options]
+      usage: bench/run [all|engine|monitor|http|baselines|open|memory|jmh|analytics] [options]
         all         baselines, engine, http and open-loop scenarios, one table (default)
         engine      the engine in process: 16/64/256 callers, spread and hot, and the capped subject
+        monitor     engine consume throughput with the monitor off and on (off, on, off, on), and the ratio
         http        the server over HTTP: single and batch consumes, spread and hot
         baselines   the seeds' design (pgbench) and Redis (redis-benchmark) only
         open        open-loop latency at half the measured peak (measures the peak first)

@@ -54,6 +54,7 @@ final class Suite {
       case "all" -> {
         baselines();
         engine(true, true);
+        monitoring();
         http(true, true);
         if (options.quick()) {
           out.println("- jmh (quick)");
@@ -65,6 +66,7 @@ final class Suite {
         }
       }
       case "engine" -> engine(true, false);
+      case "monitor" -> monitoring();
       case "http" -> http(true, false);
       case "baselines" -> baselines();
       case "open" -> {
@@ -136,6 +138,27 @@ final class Suite {
         failures.add("durable redis baseline: " + e);
         out.println("  FAILED: " + e);
       }
+    }
+  }
+
+  /**
+   * Consume throughput with the monitor off and on, in this run: spread subjects at the most callers,
+   * off, on, off, on (alternating, so that a drift of the machine shows in both), then the ratio.
+   */
+  private void monitoring() {
+    EngineBench bench = new EngineBench(db, options);
+    int most = options.callers().stream().mapToInt(Integer::intValue).max().orElse(64);
+    double off = 0;
+    double on = 0;
+    for (int round = 0; round < 2; round++) {
+      Row a = step("engine spread x" + most + ", monitor off", () -> bench.closedLoop(Shape.SPREAD, most, false));
+      Row b = step("engine spread x" + most + ", monitor on", () -> bench.closedLoop(Shape.SPREAD, most, true));
+      off += a == null ? 0 : a.decisionsPerSecond();
+      on += b == null ? 0 : b.decisionsPerSecond();
+    }
+    if (off > 0) {
+      out.printf(Locale.ROOT, "  monitor on/off: %,.0f vs %,.0f decisions/s (on is %.1f%% of off; goal: within 10%%)%n",
+          on / 2, off / 2, 100 * on / off);
     }
   }
 

@@ -103,15 +103,15 @@ public final class QuotientServer implements AutoCloseable {
       engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
           .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
-      monitor = Monitor.builder(engine, database).clock(clock).start();
+      monitor = Monitor.builder(engine, database).clock(clock).onAppended(metrics::monitorEvent).start();
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
-      Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
+      Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting,
-          monitor.analytics(), config.upgradeUrl());
+          config.upgradeUrl());
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();

@@ -49,8 +49,16 @@ public final class EngineBench {
 
   /** Closed loop with {@code callers} callers, spread or hot. */
   public Row closedLoop(Shape shape, int callers) throws Exception {
-    String name = "engine consume";
-    try (Fixture f = new Fixture(shape == Shape.SPREAD)) {
+    return closedLoop(shape, callers, false);
+  }
+
+  /**
+   * Closed loop with {@code callers} callers, spread or hot; when {@code monitored}, with the
+   * monitor (its alert projection following the feed) running on the same engine and database.
+   */
+  public Row closedLoop(Shape shape, int callers, boolean monitored) throws Exception {
+    String name = monitored ? "engine consume, monitor on" : "engine consume";
+    try (Fixture f = new Fixture(shape == Shape.SPREAD, monitored)) {
       Workload workload = shape == Shape.SPREAD
           ? ConsumeWorkload.spread(f.quotient, f.expectation)
           : ConsumeWorkload.on(f.quotient, Subjects.HOT, f.expectation);
@@ -64,7 +72,7 @@ public final class EngineBench {
    * that the measurement sees the cap being reached; the audit checks it used exactly the cap.
    */
   public Row capped(int callers) throws Exception {
-    try (Fixture f = new Fixture(false)) {
+    try (Fixture f = new Fixture(false, false)) {
       Workload workload = ConsumeWorkload.on(f.quotient, Subjects.CAPPED, f.expectation);
       Measurement m = ClosedLoop.run(workload, callers, Duration.ZERO, options.duration());
       Map<String, Long> caps = f.expectation.deniedDecisions() > 0 ? Map.of(Subjects.CAPPED, CAP) : Map.of();
@@ -77,7 +85,7 @@ public final class EngineBench {
 
   /** Open loop on spread subjects at {@code perSecond} consumes a second. */
   public Row openLoop(double perSecond) throws Exception {
-    try (Fixture f = new Fixture(true)) {
+    try (Fixture f = new Fixture(true, false)) {
       Workload workload = ConsumeWorkload.spread(f.quotient, f.expectation);
       Measurement m = OpenLoop.run(workload, perSecond, 2048, options.warmup(), options.duration());
       return f.finish(
@@ -97,9 +105,10 @@ public final class EngineBench {
     final Database database;
     final Quotient quotient;
     final Expectation expectation = new Expectation();
+    private io.quotient.monitor.Monitor monitor;
     private boolean closed;
 
-    Fixture(boolean createSpreadSubjects) throws Exception {
+    Fixture(boolean createSpreadSubjects, boolean monitored) throws Exception {
       schema = db.createSchema("qb_engine");
       int writers = options.writers() > 0 ? options.writers() : 2;
       int pool = options.poolSize() > 0 ? options.poolSize() : Math.max(8, writers + 4);
@@ -124,6 +133,9 @@ public final class EngineBench {
           expectation.answered(d.allowed() ? 1 : 0, 1, d.allowed() ? 0 : 1);
         }
       }
+      if (monitored) {
+        monitor = io.quotient.monitor.Monitor.builder(quotient, database).start();
+      }
     }
 
     /** Closes the engine (finishing its batches), audits, and returns the row with the audit's verdict. */
@@ -137,6 +149,9 @@ public final class EngineBench {
     private void closeEngine() {
       if (!closed) {
         closed = true;
+        if (monitor != null) {
+          monitor.close();
+        }
         quotient.close();
         database.close();
       }

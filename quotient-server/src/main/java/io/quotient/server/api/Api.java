@@ -3,7 +3,7 @@ package io.quotient.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
-import io.quotient.monitor.analytics.Analytics;
+import io.quotient.monitor.Monitor;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.metrics.ServerMetrics;
@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, analytics, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, analytics, credentials (keys and subject tokens) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -30,6 +30,8 @@ public final class Api {
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
   private final AnalyticsRoutes analytics;
+  private final AlertRoutes alerts;
+  private final StreamRoutes stream;
 
   /**
    * The request limits.
@@ -42,6 +44,7 @@ public final class Api {
 
   public Api(
       Quotient engine,
+      Monitor monitor,
       ApiKeys keys,
       SubjectTokens tokens,
       DataSource dataSource,
@@ -49,7 +52,6 @@ public final class Api {
       Clock clock,
       Limits limits,
       BooleanSupplier accepting,
-      Analytics analytics,
       String upgradeUrl) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
@@ -60,7 +62,9 @@ public final class Api {
     this.events = new EventRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
-    this.analytics = new AnalyticsRoutes(analytics, upgradeUrl);
+    this.alerts = new AlertRoutes(monitor.alerts(), exchange);
+    this.stream = new StreamRoutes(engine, metrics, accepting);
+    this.analytics = new AnalyticsRoutes(monitor.analytics(), upgradeUrl);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -79,6 +83,9 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    // Monitoring.
+    alerts.register(routes);
+    stream.register(routes);
     analytics.register(routes);
     // Operations, no credential.
     operations.register(routes);

@@ -51,9 +51,11 @@ public final class Authenticator {
         }
       }
       case Credential.SubjectToken token -> {
-        if (!access.admitsSubjectTokens() || !token.subject().equals(ctx.pathParam(SUBJECT_PARAM))) {
+        // The stream has no subject in its path: it filters by the token's subject itself.
+        if (!access.admitsSubjectTokens()
+            || (access != Access.STREAM && !token.subject().equals(ctx.pathParam(SUBJECT_PARAM)))) {
           throw new ProblemException(ProblemType.FORBIDDEN,
-              "a subject token reads only its own subject's usage, analytics and recommendation");
+              "a subject token reads only its own subject's usage, analytics, recommendation and stream");
         }
       }
     }
