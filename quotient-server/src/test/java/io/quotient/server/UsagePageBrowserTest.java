@@ -138,6 +138,9 @@ class UsagePageBrowserTest {
   @Order(4)
   void a_consume_shows_within_two_seconds_without_a_reload() {
     open();
+    // The page follows GET /v1/stream; the numbers move on its message, not on a poll.
+    waitFor(Duration.ofSeconds(5), () -> "open".equals(browser.driver.findElement(By.tagName("body")).getDomAttribute("data-stream")));
+    assertThat(browser.driver.findElement(By.id("live")).getText()).isEqualTo("Live");
     browser.driver.executeScript("window.__marker = 'same page';");
     assertThat(text(card("projects"), "used")).isEqualTo("0 of 3 used");
     long sent = System.nanoTime();

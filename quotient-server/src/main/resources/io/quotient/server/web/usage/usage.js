@@ -3,7 +3,8 @@
 // URL's fragment (#token=…), which browsers never send to a server.
 import { STRINGS as S } from '/usage/strings.js';
 
-const POLL_MS = 1000;
+const POLL_MS = 1000; // without the stream: within the 2 s the page promises
+const STREAM_POLL_MS = 10000; // with the stream: a safety net only
 const FORECAST_EVERY_MS = 15000;
 const $ = (id) => document.getElementById(id);
 
@@ -28,6 +29,10 @@ let lastUsage = '';
 let forecastAt = 0;
 let analytics = null;
 let recommendation = null;
+let streaming = false;
+let running = false;
+let again = false;
+let timer = null;
 
 async function api(path) {
   const r = await fetch(path, { headers: { Authorization: `Bearer ${auth.token}` }, cache: 'no-store' });
@@ -192,6 +197,11 @@ function renderTrend() {
 }
 
 async function refresh() {
+  // One refresh at a time; a message that arrives meanwhile asks for one more.
+  if (running) { again = true; return; }
+  running = true;
+  clearTimeout(timer);
+  let stop = false;
   try {
     const usage = await api(`/v1/subjects/${encodeURIComponent(auth.subject)}/usage`);
     const text = JSON.stringify(usage);
@@ -216,9 +226,47 @@ async function refresh() {
   } catch (e) {
     $('error').textContent = e.expired ? S.expired : S.failed;
     $('error').hidden = false;
-    if (e.expired) return;
+    stop = Boolean(e.expired);
+  } finally {
+    running = false;
   }
-  setTimeout(refresh, POLL_MS);
+  if (stop) return;
+  if (again) { again = false; refresh(); return; }
+  timer = setTimeout(refresh, streaming ? STREAM_POLL_MS : POLL_MS);
+}
+
+/**
+ * Follows GET /v1/stream (Server-Sent Events of this subject's messages) with fetch, which can
+ * send the token in the Authorization header (EventSource cannot, and the token must not travel
+ * in a query string). Each message re-reads the usage; without the stream the page polls.
+ */
+async function follow() {
+  try {
+    const r = await fetch('/v1/stream', { headers: { Authorization: `Bearer ${auth.token}`, Accept: 'text/event-stream' } });
+    if (!r.ok || !r.body) throw new Error(String(r.status));
+    streaming = true;
+    $('live').textContent = S.live;
+    document.body.dataset.stream = 'open';
+    const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (/^data:/m.test(block)) refresh();
+      }
+    }
+  } catch {
+    // Falls back to polling below.
+  }
+  streaming = false;
+  document.body.dataset.stream = 'closed';
+  $('live').textContent = S.polling;
+  if (Date.now() < auth.expiresAt) setTimeout(follow, 3000);
 }
 
 function start() {
@@ -238,6 +286,7 @@ function start() {
     return;
   }
   refresh();
+  follow();
 }
 
 start();
