@@ -133,12 +133,16 @@ final class RollupProjection implements Handler {
     writeDays(c, days);
     writeHours(c, hours);
     writePlanSubjects(c, planSubjects);
+    Map<String, Set<String>> planMetrics = new LinkedHashMap<>();
     for (String subject : reread) {
       // Read after the batch's events: the latest usage wins over what the batch's decisions said.
       latest.keySet().removeIf(k -> k.subject().equals(subject));
       try {
         SubjectStatus status = engine.status(subject);
+        Set<String> metrics = new HashSet<>();
+        planMetrics.put(subject, metrics);
         for (MetricStatus m : status.metrics()) {
+          metrics.add(m.metric());
           if (m.windowStart() != null) {
             latest.put(new UsageKey(subject, m.metric()),
                 new Latest(Math.addExact(m.used(), m.held()), m.limit(), m.windowStart(), m.resetsAt()));
@@ -148,7 +152,37 @@ final class RollupProjection implements Handler {
         // The subject is gone from the engine: nothing to show for it.
       }
     }
-    writeLatest(c, latest);
+    Map<BandKey, Long> deltas = new LinkedHashMap<>();
+    dropMetricsLeft(c, planMetrics, deltas);
+    writeLatest(c, latest, deltas);
+  }
+
+  /**
+   * Deletes the latest-usage rows of metrics a re-read subject's plan no longer has (a plan change),
+   * taking them out of their bands.
+   */
+  private static void dropMetricsLeft(Connection c, Map<String, Set<String>> planMetrics, Map<BandKey, Long> deltas)
+      throws SQLException {
+    if (planMetrics.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM monitor_usage WHERE subject = ? AND NOT (metric = ANY(?)) RETURNING metric, resets_at, percent")) {
+      for (Map.Entry<String, Set<String>> e : planMetrics.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            java.time.OffsetDateTime resets = rs.getObject(2, java.time.OffsetDateTime.class);
+            double p = rs.getDouble(3);
+            int band = band(rs.wasNull() ? null : p);
+            if (band >= 0) {
+              deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
+            }
+          }
+        }
+      }
+    }
   }
 
   private record DayKey(String subject, String metric, LocalDate day) {}
@@ -223,12 +257,9 @@ final class RollupProjection implements Handler {
 
   private record BandKey(String metric, Instant resetsAt, int band) {}
 
-  private static void writeLatest(Connection c, Map<UsageKey, Latest> latest) throws SQLException {
-    if (latest.isEmpty()) {
-      return;
-    }
+  private static void writeLatest(Connection c, Map<UsageKey, Latest> latest, Map<BandKey, Long> deltas)
+      throws SQLException {
     // Move each row's count from its old band (and window end) to its new one.
-    Map<BandKey, Long> deltas = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT u.metric, u.resets_at, u.percent FROM monitor_usage u"
             + " JOIN unnest(?::text[], ?::text[]) AS k(subject, metric) ON u.subject = k.subject AND u.metric = k.metric"
