@@ -47,6 +47,7 @@ REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored a
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
 RD = [{"bearer":["admin","read"]}]
+USG = [{"bearer":["admin","service","read"]},{"subjectToken":[]}]
 def op(op_id, summary, tag, security, responses, params=None, req=None, desc=None):
     o = {"operationId": op_id, "summary": summary, "tags": [tag], "responses": responses}
     if desc: o["description"] = desc
@@ -93,6 +94,28 @@ paths = {
  "/v1/subjects/{id}/usage": {"get": op("getUsage", "A subject's plan and usage per metric","enforcement",[{"bearer":["admin","service","read"]},{"subjectToken":[]}],
     {**ok("200", "Usage", R("Usage")), **problems(*AUTH, "invalid-field", "not-found")}, [ID],
     desc="Also open to a subject token for its own subject.")},
+ "/v1/subjects/{id}/analytics": {"get": op("getSubjectAnalytics", "A subject's daily series per metric, with its 7-day average, trend and forecast","analytics",USG,
+    {**ok("200", "Analytics", R("SubjectAnalytics")), **problems(*AUTH, "invalid-field", "unknown-field", "not-found")},
+    [ID, {"name":"days","in":"query","schema":{"type":"integer","minimum":1,"maximum":90,"default":30}}],
+    desc="Read from daily rollups kept from the feed. The average covers the last 7 complete UTC days (fewer with a shorter history); the trend compares it with the average of the 7 complete days before (more than 10% higher: increasing; lower: decreasing; else, or with no earlier day, stable); the projection is the usage now plus the average times the days left in the window (total limits: 30 days). Also open to a subject token for its own subject.")},
+ "/v1/subjects/{id}/recommendation": {"get": op("getRecommendation", "The cheapest plan that holds the subject's projected usage with 20% headroom, or stay","analytics",USG,
+    {**ok("200", "Recommendation", R("Recommendation")), **problems(*AUTH, "invalid-field", "unknown-field", "not-found")}, [ID],
+    desc="Plans are compared by monthly price (a yearly price / 12), then name, within the current plan's currency. Also open to a subject token for its own subject.")},
+ "/v1/analytics/near-limit": {"get": op("listNearLimit", "Subjects at or past a share of a limit in their current window, highest first","analytics",RD,
+    {**ok("200", "A page", R("NearLimitPage")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"min","in":"query","schema":{"type":"integer","minimum":0,"maximum":1000,"default":80}},
+     {"name":"offset","in":"query","schema":{"type":"integer","minimum":0,"maximum":100000,"default":0}},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
+ "/v1/analytics/denials": {"get": op("getDenialRates", "Decisions, denials and the denial rate per UTC hour","analytics",RD,
+    {**ok("200", "Hours", R("DenialRates")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"hours","in":"query","schema":{"type":"integer","minimum":1,"maximum":168,"default":24}}])},
+ "/v1/analytics/distribution": {"get": op("getDistribution", "How many subjects use each 10% band of a metric's limit","analytics",RD,
+    {**ok("200", "Bands", R("UsageDistribution")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"metric","in":"query","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}}])},
+ "/v1/analytics/top": {"get": op("getTopConsumers", "The subjects using the most of a metric in their current window","analytics",RD,
+    {**ok("200", "Top consumers", R("TopConsumers")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"metric","in":"query","required":True,"schema":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":10}}])},
  "/v1/plans": {"get": op("listPlans", "Every plan","administration",RD, {**ok("200", "Plans", R("Plans")), **problems(*AUTH)})},
  "/v1/plans/{name}": {
     "put": op("putPlan", "Create or update a plan","administration",ADM, {**ok("200", "The plan", R("Plan")), **problems(*AUTH, *BODY)}, [NAME], body(R("PlanRequest"))),
@@ -185,6 +208,7 @@ METRIC = {"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"}
 SUBJ = {"type":"string","minLength":1,"maxLength":255}
 TIME = {"type":"string","format":"date-time"}
 NTIME = NL("string", format="date-time")
+DATE = {"type":"string","format":"date"}
 META = {"type":"object","maxProperties":50,"additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]},"description":"flat pairs; numbers and booleans are kept as strings"}
 STRMAP = {"type":"object","additionalProperties":{"type":"string"}}
 REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject","counter_overflow"]
@@ -197,6 +221,9 @@ ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", de
 DEC = {"allowed":{"type":"boolean"},"reason":NL("string", enum=REASONS + [None], description="null when allowed"),"eventId":NL("string", description="null for a check"),"items":{"type":"array","items":ITEMD}}
 CONSUME = {"subject":SUBJ,"metric":METRIC,"amount":AMOUNT,"items":{"type":"array","minItems":1,"maxItems":32,"items":ITEM},"metadata":META}
 PRICE = A({"amount":{"type":"string"},"currency":{"type":"string"}})
+PLAN_PRICE = A({"amount":{"type":"string","description":"a decimal, 0 or more"},"currency":{"type":"string"},"per":{"type":"string","enum":["month","year"]}})
+PLAN_PRICE_REQUEST = S({"amount":{"type":"string"},"currency":{"type":"string"},"per":{"type":"string","enum":["month","year"]}},["amount","currency","per"])
+UPGRADE_URL = NL("string", maxLength=2000, description="an absolute http or https URL")
 RATE = A({"perSecond":{"type":"integer","minimum":1},"burst":{"type":"integer","minimum":1}})
 LIMIT_PROPS = {"limit":NL("integer", format="int64", minimum=0, description="null for unlimited"),"period":{"type":"string","enum":["month","billing_month","day","hour","total","concurrent"]},
   "enforcement":{"type":"string","enum":["hard","soft"],"default":"hard"},"overagePrice":{**PRICE,"nullable":True},"rate":{**RATE,"nullable":True}}
@@ -243,9 +270,24 @@ schemas = {
  "Settlement": A({"reservationId":{"type":"string"},"state":{"type":"string","enum":["committed","released"]},"eventId":{"type":"string"},"items":{"type":"array","items":A({"metric":METRIC,"held":INT,"committed":INT})}}),
  "Reservation": A({"id":{"type":"string"},"subject":SUBJ,"state":{"type":"string","enum":["held","committed","released","expired"]},"createdAt":TIME,"expiresAt":TIME,"eventId":{"type":"string"},
    "items":{"type":"array","items":A({"metric":METRIC,"held":INT,"windowStart":TIME})}}),
- "Usage": A({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":A({"metric":METRIC,"limit":NL("integer", format="int64"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":INT,"held":INT,"remaining":NL("integer", format="int64"),"bonusRemaining":INT,"overage":INT,"windowStart":TIME,"resetsAt":NTIME,"percentUsed":NL("number"),"limitSource":{"type":"string","enum":["plan","override"]},"limitSource":{"type":"string","enum":["plan","override"]}})}}),
- "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT_REQUEST}},["limits"]),
- "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT}}),
+ "Usage": A({"subject":SUBJ,"plan":{"type":"string"},"metrics":{"type":"array","items":A({"metric":METRIC,"limit":NL("integer", format="int64"),"period":{"type":"string"},"enforcement":{"type":"string"},"used":INT,"held":INT,"remaining":NL("integer", format="int64"),"bonusRemaining":INT,"overage":INT,"windowStart":TIME,"resetsAt":NTIME,"percentUsed":NL("number"),"limitSource":{"type":"string","enum":["plan","override"]}})}}),
+ "PlanRequest": S({"limits":{"type":"object","additionalProperties":LIMIT_REQUEST},"price":{**PLAN_PRICE_REQUEST,"nullable":True},"upgradeUrl":UPGRADE_URL},["limits"]),
+ "Plan": A({"name":{"type":"string"},"limits":{"type":"object","additionalProperties":LIMIT},"price":{**PLAN_PRICE,"nullable":True},"upgradeUrl":{**UPGRADE_URL,"description":"the plan's own upgrade link; null when the deployment's (QUOTIENT_UPGRADE_URL) applies"}}),
+ "SubjectAnalytics": A({"subject":SUBJ,"plan":{"type":"string"},"from":DATE,"to":DATE,"metrics":{"type":"array","items":A({"metric":METRIC,
+   "limit":NL("integer", format="int64"),"period":{"type":"string"},"used":INT,"remaining":NL("integer", format="int64"),"resetsAt":NTIME,
+   "series":{"type":"array","items":A({"day":DATE,"granted":INT,"refunded":INT,"denials":INT,"fromBonus":INT,"overage":INT})},
+   "average7":NL("number"),"trend":{"type":"string","enum":["increasing","decreasing","stable"]},"projected":INT,
+   "daysUntilLimit":NL("integer", format="int64"),"dailyBudget":NL("number"),"enoughData":{"type":"boolean"}})}}),
+ "Recommendation": A({"subject":SUBJ,"action":{"type":"string","enum":["stay","upgrade","none"]},"currentPlan":{"type":"string"},
+   "currentPrice":{**PLAN_PRICE,"nullable":True},"recommendedPlan":NL("string"),"recommendedPrice":{**PLAN_PRICE,"nullable":True},
+   "upgradeUrl":NL("string"),"urgent":{"type":"boolean"},"enoughData":{"type":"boolean"},
+   "reasons":{"type":"array","items":A({"metric":METRIC,"projected":INT,"required":INT,"currentLimit":NL("integer", format="int64"),
+     "recommendedLimit":NL("integer", format="int64"),"fits":{"type":"boolean"},"daysUntilLimit":NL("integer", format="int64")})}}),
+ "NearLimitPage": A({"items":{"type":"array","items":A({"subject":SUBJ,"metric":METRIC,"used":INT,"limit":INT,"percent":{"type":"number"},"resetsAt":NTIME})},
+   "nextOffset":NL("integer")}),
+ "DenialRates": A({"hours":{"type":"array","items":A({"hour":TIME,"decisions":INT,"denials":INT,"rate":{"type":"number"}})}}),
+ "UsageDistribution": A({"metric":METRIC,"bands":{"type":"array","items":A({"from":{"type":"integer"},"to":NL("integer"),"subjects":INT})},"subjects":INT}),
+ "TopConsumers": A({"metric":METRIC,"items":{"type":"array","items":A({"subject":SUBJ,"used":INT,"limit":NL("integer", format="int64"),"percent":NL("number"),"resetsAt":NTIME})}}),
  "Plans": A({"plans":{"type":"array","items":R("Plan")}}),
  "SubjectRequest": S({"plan":{"type":"string"},"billingAnchor":TIME,"metadata":META,
    "overrides":{"type":"object","description":"the subject's own limits by metric (each in its plan), replacing those it has; {} removes them all; left out, they stay",
@@ -312,7 +354,7 @@ schemas.update({
 })
 doc = {"openapi":"3.0.3",
  "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field. A 503 storage-unavailable leaves the outcome unknown: retry with the same Idempotency-Key. The records of the Java module quotient-api are this document's schemas."},
- "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"webhooks"},{"name":"operations"}],
+ "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"webhooks"},{"name":"analytics"},{"name":"operations"}],
  "paths": paths,
  "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"}},"schemas":schemas}}
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json")

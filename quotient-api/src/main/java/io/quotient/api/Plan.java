@@ -7,8 +7,24 @@ import java.util.Map;
  *
  * @param name the plan's name
  * @param limits the limit of each metric
+ * @param price what the plan costs; null when none is set (always written)
+ * @param upgradeUrl the plan's own upgrade link; null when the deployment's applies (always written)
  */
-public record Plan(String name, Map<String, Limit> limits) {
+public record Plan(String name, Map<String, Limit> limits, PlanPrice price, String upgradeUrl) {
+
+  /** A plan with no price and no upgrade link of its own. */
+  public Plan(String name, Map<String, Limit> limits) {
+    this(name, limits, null, null);
+  }
+
+  /**
+   * What a plan costs.
+   *
+   * @param amount a decimal, as a string ({@code "19.00"})
+   * @param currency an ISO 4217 code ({@code USD})
+   * @param per {@code month} or {@code year}
+   */
+  public record PlanPrice(String amount, String currency, String per) {}
 
   /**
    * One metric's limit, in answers and in {@link PlanRequest}.

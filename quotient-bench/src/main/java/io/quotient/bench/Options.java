@@ -47,7 +47,7 @@ public record Options(
   /** The usage text. */
   public static final String USAGE =
       """
-      usage: bench/run [all|engine|monitor|http|baselines|open|memory|cluster|export|jmh] [options]
+      usage: bench/run [all|engine|monitor|http|baselines|open|memory|cluster|export|analytics|jmh] [options]
         all         baselines, engine, http and open-loop scenarios, one table (default)
         engine      the engine in process: 16/64/256 callers, spread and hot, and the capped subject
         monitor     engine consume throughput with the monitor off and on (off, on, off, on), and the ratio
@@ -59,6 +59,7 @@ public record Options(
                     throughput, burst limits across instances, a kill -9 of one under load
         export      GET /v1/exports/usage of --rows counter rows as CSV: time, rows/s, the server's peak heap
         jmh         the JMH benchmark of the decision logic (extra arguments go to JMH)
+        analytics   100,000 subjects x 30 days of rollups (--quick: 10,000), p99 of each analytics answer vs 50 ms
       options:
         --duration 10s     measured time per scenario        --warmup 3s   warm-up per scenario
         --quick            1 s per scenario, 1 s warm-up      --callers 16,64,256 (engine)

@@ -9,6 +9,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.quotient.api.BatchRequest;
+import io.quotient.api.DenialRates;
+import io.quotient.api.NearLimitPage;
+import io.quotient.api.Recommendation;
+import io.quotient.api.SubjectAnalytics;
+import io.quotient.api.TopConsumers;
+import io.quotient.api.UsageDistribution;
 import io.quotient.api.BatchResponse;
 import io.quotient.api.CommitRequest;
 import io.quotient.api.ConsumeRequest;
@@ -242,6 +248,69 @@ public final class QuotientClient implements AutoCloseable {
   /** As {@link #usage(String)}, without blocking. */
   public CompletableFuture<Usage> usageAsync(String subject) {
     return send(get("/v1/subjects/" + segment(subject, "subject") + "/usage", Usage.class));
+  }
+
+  /** A subject's daily series and forecast over the {@code days} (1 to 90) days ending today. */
+  public SubjectAnalytics analytics(String subject, int days) {
+    return await(analyticsAsync(subject, days));
+  }
+
+  /** As {@link #analytics(String, int)}, without blocking. */
+  public CompletableFuture<SubjectAnalytics> analyticsAsync(String subject, int days) {
+    return send(get("/v1/subjects/" + segment(subject, "subject") + "/analytics?days=" + days, SubjectAnalytics.class));
+  }
+
+  /** The plan to suggest to a subject, or stay. */
+  public Recommendation recommendation(String subject) {
+    return await(recommendationAsync(subject));
+  }
+
+  /** As {@link #recommendation(String)}, without blocking. */
+  public CompletableFuture<Recommendation> recommendationAsync(String subject) {
+    return send(get("/v1/subjects/" + segment(subject, "subject") + "/recommendation", Recommendation.class));
+  }
+
+  // Analytics for operators (read or admin key)
+  /** Subjects at or past {@code minPercent} of a limit, highest first: a page of {@code limit} from {@code offset}. */
+  public NearLimitPage nearLimit(int minPercent, int offset, int limit) {
+    return await(nearLimitAsync(minPercent, offset, limit));
+  }
+
+  /** As {@link #nearLimit(int, int, int)}, without blocking. */
+  public CompletableFuture<NearLimitPage> nearLimitAsync(int minPercent, int offset, int limit) {
+    return send(get("/v1/analytics/near-limit?min=" + minPercent + "&offset=" + offset + "&limit=" + limit, NearLimitPage.class));
+  }
+
+  /** Decisions, denials and the denial rate per UTC hour over the last {@code hours} hours. */
+  public DenialRates denials(int hours) {
+    return await(denialsAsync(hours));
+  }
+
+  /** As {@link #denials(int)}, without blocking. */
+  public CompletableFuture<DenialRates> denialsAsync(int hours) {
+    return send(get("/v1/analytics/denials?hours=" + hours, DenialRates.class));
+  }
+
+  /** How many subjects use each 10% band of {@code metric}'s limit. */
+  public UsageDistribution distribution(String metric) {
+    return await(distributionAsync(metric));
+  }
+
+  /** As {@link #distribution(String)}, without blocking. */
+  public CompletableFuture<UsageDistribution> distributionAsync(String metric) {
+    return send(get("/v1/analytics/distribution?metric=" + URLEncoder.encode(requireNonNull(metric, "metric"),
+        java.nio.charset.StandardCharsets.UTF_8), UsageDistribution.class));
+  }
+
+  /** The {@code limit} subjects using the most of {@code metric} in their current window. */
+  public TopConsumers top(String metric, int limit) {
+    return await(topAsync(metric, limit));
+  }
+
+  /** As {@link #top(String, int)}, without blocking. */
+  public CompletableFuture<TopConsumers> topAsync(String metric, int limit) {
+    return send(get("/v1/analytics/top?metric=" + URLEncoder.encode(requireNonNull(metric, "metric"),
+        java.nio.charset.StandardCharsets.UTF_8) + "&limit=" + limit, TopConsumers.class));
   }
 
   // Administration (admin key; reads also with a read key)

@@ -18,6 +18,8 @@ import io.quotient.api.Key;
 import io.quotient.api.KeyRequest;
 import io.quotient.api.Plan;
 import io.quotient.api.PlanRequest;
+import io.quotient.api.SubjectAnalytics;
+import io.quotient.api.TopConsumers;
 import io.quotient.api.ProblemType;
 import io.quotient.api.Refund;
 import io.quotient.api.RefundRequest;
@@ -207,6 +209,24 @@ class ClientCallsTest {
         .containsExactlyInAnyOrder("ai_generations", "projects", "tickets");
     assertThat(usage.metrics()).filteredOn(m -> m.metric().equals("tickets"))
         .extracting(Usage.Metric::used, Usage.Metric::remaining).containsExactly(org.assertj.core.groups.Tuple.tuple(7L, 43L));
+  }
+
+  @Test
+  void analytics_are_read_for_a_subject_and_for_operators() throws Exception {
+    service.consume("analyst", "tickets", 45); // 90% of basic's 50
+    SubjectAnalytics analytics = reader.analytics("analyst", 7);
+    assertThat(analytics.plan()).isEqualTo("basic");
+    assertThat(analytics.metrics()).filteredOn(m -> m.metric().equals("tickets"))
+        .extracting(SubjectAnalytics.Metric::used, m -> m.series().size()).containsExactly(org.assertj.core.groups.Tuple.tuple(45L, 7));
+    assertThat(reader.recommendationAsync("analyst").get().currentPlan()).isEqualTo("basic");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (reader.nearLimit(80, 0, 100).items().stream().noneMatch(i -> i.subject().equals("analyst"))) {
+      assertThat(System.nanoTime()).as("analyst near its limit within 10 s").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    assertThat(reader.topAsync("tickets", 5).get().items()).extracting(TopConsumers.Item::subject).contains("analyst");
+    assertThat(reader.distribution("tickets").bands()).hasSize(11);
+    assertThat(reader.denialsAsync(2).get().hours()).hasSize(2);
   }
 
   @Test

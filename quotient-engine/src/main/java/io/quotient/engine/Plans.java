@@ -4,6 +4,7 @@ import io.quotient.ConflictException;
 import io.quotient.event.EventType;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
+import io.quotient.plan.PlanPrice;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,10 +22,18 @@ final class Plans {
     long version;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO plans (name, version, updated_at) VALUES (?, 1, ?) ON CONFLICT (name)"
-                + " DO UPDATE SET version = plans.version + 1, updated_at = excluded.updated_at RETURNING version")) {
+            "INSERT INTO plans (name, version, updated_at, price_amount, price_currency, price_per, upgrade_url)"
+                + " VALUES (?, 1, ?, ?, ?, ?, ?) ON CONFLICT (name)"
+                + " DO UPDATE SET version = plans.version + 1, updated_at = excluded.updated_at,"
+                + " price_amount = excluded.price_amount, price_currency = excluded.price_currency,"
+                + " price_per = excluded.price_per, upgrade_url = excluded.upgrade_url RETURNING version")) {
       ps.setString(1, plan.name());
       Store.setInstant(ps, 2, now);
+      PlanPrice price = plan.price();
+      ps.setBigDecimal(3, price == null ? null : price.amount());
+      ps.setString(4, price == null ? null : price.currency().getCurrencyCode());
+      ps.setString(5, price == null ? null : price.per().name());
+      ps.setString(6, plan.upgradeUrl());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         version = rs.getLong(1);
@@ -104,6 +113,10 @@ final class Plans {
                     "limits." + metric,
                     (limit.isUnlimited() ? "unlimited" : limit.limit().toString())
                         + "/" + limit.period().wireName() + "/" + limit.enforcement().wireName()));
+    if (plan.price() != null) {
+      detail.put("price", plan.price().amount().toPlainString() + " " + plan.price().currency().getCurrencyCode()
+          + "/" + plan.price().per().wireName());
+    }
     return Events.row(id, now, EventType.PLAN_CHANGE).actor(scope).detail(Json.object(detail)).build();
   }
 }

@@ -87,13 +87,19 @@ final class Store {
 
   static VersionedPlan plan(Connection c, String name) throws SQLException {
     long version;
-    try (PreparedStatement ps = c.prepareStatement("SELECT version FROM plans WHERE name = ?")) {
+    io.quotient.plan.PlanPrice planPrice;
+    String upgradeUrl;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT version, price_amount, price_currency, price_per, upgrade_url FROM plans WHERE name = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;
         }
         version = rs.getLong(1);
+        planPrice = rs.getBigDecimal(2) == null ? null : new io.quotient.plan.PlanPrice(
+            rs.getBigDecimal(2), Currency.getInstance(rs.getString(3)), io.quotient.plan.PlanPrice.Per.valueOf(rs.getString(4)));
+        upgradeUrl = rs.getString(5);
       }
     }
     Map<String, Limit> limits = new LinkedHashMap<>();
@@ -116,7 +122,7 @@ final class Store {
         }
       }
     }
-    return new VersionedPlan(new Plan(name, limits), version);
+    return new VersionedPlan(new Plan(name, limits, planPrice, upgradeUrl), version);
   }
 
   static List<String> planNames(Connection c) throws SQLException {

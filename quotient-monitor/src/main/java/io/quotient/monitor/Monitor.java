@@ -5,6 +5,7 @@ import io.quotient.StorageException;
 import io.quotient.engine.Quotient;
 import io.quotient.event.NewEvent;
 import io.quotient.monitor.alert.Alerts;
+import io.quotient.monitor.analytics.Analytics;
 import io.quotient.monitor.projection.Projection;
 import io.quotient.monitor.projection.Projector;
 import io.quotient.storage.Database;
@@ -20,7 +21,7 @@ import org.flywaydb.core.Flyway;
 /**
  * The monitor of one instance: migrates its tables (their own Flyway history,
  * {@code flyway_monitor_history}, from {@code db/monitor}), runs its projections of the feed (the
- * threshold alerts, and those added with {@link Builder#projection}), and stops them. Several instances on one database share the work: each projection's events are
+ * threshold alerts, the analytics rollups, and those added with {@link Builder#projection}), and stops them. Several instances on one database share the work: each projection's events are
  * handled once in all.
  *
  * <p>Thread-safe. Close it before the engine and the database it reads.
@@ -28,10 +29,12 @@ import org.flywaydb.core.Flyway;
 public final class Monitor implements AutoCloseable {
   private final Projector projector;
   private final Alerts alerts;
+  private final Analytics analytics;
 
-  private Monitor(Projector projector, Alerts alerts) {
+  private Monitor(Projector projector, Alerts alerts, Analytics analytics) {
     this.projector = projector;
     this.alerts = alerts;
+    this.analytics = analytics;
   }
 
   /** Starts building a monitor of {@code engine}'s feed in {@code database} (the engine's). */
@@ -65,6 +68,11 @@ public final class Monitor implements AutoCloseable {
   /** The alert rules and alerts. */
   public Alerts alerts() {
     return alerts;
+  }
+
+  /** The analytics: rollups kept from the feed and the answers read from them. */
+  public Analytics analytics() {
+    return analytics;
   }
 
   /** The projections' runner. */
@@ -143,8 +151,10 @@ public final class Monitor implements AutoCloseable {
       migrate(dataSource, schema);
       Projector projector = new Projector(engine, dataSource, clock, pollInterval, batchSize, appended);
       Alerts alerts = new Alerts(dataSource, clock);
+      Analytics analytics = new Analytics(dataSource, engine, clock);
       try {
         projector.add(alerts.projection(engine));
+        projector.add(analytics.projection());
         for (Projection projection : projections) {
           projector.add(projection);
         }
@@ -153,7 +163,7 @@ public final class Monitor implements AutoCloseable {
         projector.close();
         throw e;
       }
-      return new Monitor(projector, alerts);
+      return new Monitor(projector, alerts, analytics);
     }
   }
 }

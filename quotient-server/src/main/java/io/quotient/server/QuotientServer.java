@@ -131,7 +131,8 @@ public final class QuotientServer implements AutoCloseable {
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
       Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks);
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks,
+          config.upgradeUrl());
       Authenticator authenticator = new Authenticator(keys, tokens);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
@@ -147,6 +148,7 @@ public final class QuotientServer implements AutoCloseable {
           server.setStopTimeout(JETTY_STOP_TIMEOUT.toMillis());
         });
         cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+        io.quotient.server.web.WebPages.register(cfg, config.corsOrigins());
         cfg.events.handlerAdded(h -> {
           if (h.getHttpMethod().isHttpMethod()) {
             routes.add(h.getHttpMethod().name() + " " + h.getPath());
@@ -238,7 +240,7 @@ public final class QuotientServer implements AutoCloseable {
     }
   }
 
-  /** The monitor: alerts and the projections of the feed. */
+  /** The monitor the server runs (alerts, analytics); tests wait on its projections. */
   public Monitor monitor() {
     return monitor;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,6 +175,39 @@ class EndpointsTest {
         "{\"limits\":{\"generations\":{\"limit\":1,\"period\":\"concurrent\",\"enforcement\":\"soft\"}}}");
     assertThat(soft.status()).as(soft.toString()).isEqualTo(422);
     assertThat(soft.body()).contains("enforcement");
+  }
+
+  @Test
+  void a_plan_carries_its_price_and_upgrade_link_and_bad_ones_are_refused_by_field() {
+    JsonNode plan = ok(server.put("/v1/plans/priced", ADMIN_KEY,
+        "{\"limits\":{\"exports\":{\"limit\":5,\"period\":\"month\"}},"
+            + "\"price\":{\"amount\":\"19.90\",\"currency\":\"EUR\",\"per\":\"month\"},"
+            + "\"upgradeUrl\":\"https://example.com/upgrade?plan=priced\"}"), 200).json();
+    assertThat(plan.at("/price/amount").asText()).isEqualTo("19.90");
+    JsonNode read = ok(server.get("/v1/plans/priced", ADMIN_KEY), 200).json();
+    assertThat(read.at("/price/currency").asText()).isEqualTo("EUR");
+    assertThat(read.at("/price/per").asText()).isEqualTo("month");
+    assertThat(read.get("upgradeUrl").asText()).isEqualTo("https://example.com/upgrade?plan=priced");
+    JsonNode free = ok(server.get("/v1/plans/free", ADMIN_KEY), 200).json();
+    assertThat(free.at("/price/amount").asText()).isEqualTo("0");
+    assertThat(free.get("upgradeUrl").isNull()).isTrue();
+    ok(server.put("/v1/plans/priced", ADMIN_KEY, "{\"limits\":{\"exports\":{\"limit\":5,\"period\":\"month\"}}}"), 200);
+    assertThat(ok(server.get("/v1/plans/priced", ADMIN_KEY), 200).json().get("price").isNull()).isTrue();
+
+    String limits = "{\"limits\":{\"exports\":{\"limit\":5,\"period\":\"month\"}},";
+    Map<String, String> refusals = Map.of(
+        limits + "\"price\":{\"amount\":\"-1\",\"currency\":\"EUR\",\"per\":\"month\"}}", "price.amount",
+        limits + "\"price\":{\"amount\":\"1\",\"currency\":\"EURO\",\"per\":\"month\"}}", "price.currency",
+        limits + "\"price\":{\"amount\":\"1\",\"currency\":\"EUR\",\"per\":\"week\"}}", "price.per",
+        limits + "\"price\":{\"amount\":\"1\",\"currency\":\"EUR\"}}", "price.per",
+        limits + "\"upgradeUrl\":\"javascript:alert(1)\"}", "upgradeUrl",
+        limits + "\"upgradeUrl\":\"/relative\"}", "upgradeUrl");
+    refusals.forEach((body, field) -> {
+      TestServer.Response refused = server.put("/v1/plans/priced-bad", ADMIN_KEY, body);
+      assertThat(refused.status()).as(body).isEqualTo(422);
+      assertThat(refused.field()).as(body).isEqualTo(field);
+    });
+    assertThat(server.get("/v1/plans/priced-bad", ADMIN_KEY).status()).isEqualTo(404);
   }
 
   @Test

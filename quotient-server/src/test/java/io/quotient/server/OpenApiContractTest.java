@@ -32,6 +32,12 @@ import io.quotient.api.KeyRequest;
 import io.quotient.api.Keys;
 import io.quotient.api.Plan;
 import io.quotient.api.PlanRequest;
+import io.quotient.api.Recommendation;
+import io.quotient.api.SubjectAnalytics;
+import io.quotient.api.NearLimitPage;
+import io.quotient.api.DenialRates;
+import io.quotient.api.UsageDistribution;
+import io.quotient.api.TopConsumers;
 import io.quotient.api.Plans;
 import io.quotient.api.Problem;
 import io.quotient.api.ProblemType;
@@ -285,7 +291,8 @@ class OpenApiContractTest {
     refused("GET", "/v1/plans", "/v1/plans", service, null, 403, ProblemType.FORBIDDEN);
     String p = "/v1/plans/{name}";
     PlanRequest plan = new PlanRequest(Map.of("exports", new Plan.Limit(5L, "day", "soft", new Plan.Price("0.10", "EUR"),
-        new Plan.Rate(2, 4)), "projects", Plan.Limit.hard(null, "total")));
+        new Plan.Rate(2, 4)), "projects", Plan.Limit.hard(null, "total")), new Plan.PlanPrice("19.00", "USD", "month"),
+        "https://example.com/upgrade");
     ok(call("PUT", p, "/v1/plans/oa-plan", ADMIN_KEY, plan), 200, Plan.class);
     refused("PUT", p, "/v1/plans/oa-plan", ADMIN_KEY, "{\"limits\":{\"exports\":{\"limit\":1,\"period\":\"week\"}}}", 422,
         ProblemType.INVALID_FIELD);
@@ -375,6 +382,37 @@ class OpenApiContractTest {
     refused("GET", d, w + "/" + issued.id() + "/deliveries?limit=0", ADMIN_KEY, null, 422, ProblemType.INVALID_FIELD);
     ok(call("DELETE", one, w + "/" + issued.id(), ADMIN_KEY, null), 200, Webhook.class);
     refused("DELETE", one, w + "/" + issued.id(), ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+  }
+
+  @Test
+  @Order(6)
+  void analytics() {
+    for (int i = 0; i < 9; i++) {
+      ok(call("POST", "/v1/consume", "/v1/consume", service, ConsumeRequest.of("oa-an", "ai_generations", 1)), 200, Decision.class);
+    }
+    server.server.monitor().catchUp(java.time.Duration.ofSeconds(30));
+    String a = "/v1/subjects/{id}/analytics";
+    SubjectAnalytics analytics = ok(call("GET", a, "/v1/subjects/oa-an/analytics?days=7", read, null), 200, SubjectAnalytics.class);
+    assertThat(analytics.metrics()).isNotEmpty();
+    refused("GET", a, "/v1/subjects/oa-an/analytics?days=91", read, null, 422, ProblemType.INVALID_FIELD);
+    String rec = "/v1/subjects/{id}/recommendation";
+    Token token = ok(call("POST", "/v1/subjects/{id}/tokens", "/v1/subjects/oa-an/tokens", ADMIN_KEY, new TokenRequest(60L)), 201,
+        Token.class);
+    ok(call("GET", rec, "/v1/subjects/oa-an/recommendation", token.token(), null), 200, Recommendation.class);
+    refused("GET", rec, "/v1/subjects/oa-u/recommendation", token.token(), null, 403, ProblemType.FORBIDDEN);
+    String n = "/v1/analytics/near-limit";
+    NearLimitPage near = ok(call("GET", n, "/v1/analytics/near-limit?min=80&limit=5", read, null), 200, NearLimitPage.class);
+    assertThat(near.items()).extracting(NearLimitPage.Item::subject).contains("oa-an");
+    refused("GET", n, "/v1/analytics/near-limit?min=80", token.token(), null, 403, ProblemType.FORBIDDEN);
+    String d = "/v1/analytics/denials";
+    assertThat(ok(call("GET", d, "/v1/analytics/denials?hours=3", read, null), 200, DenialRates.class).hours()).hasSize(3);
+    refused("GET", d, "/v1/analytics/denials?hours=0", read, null, 422, ProblemType.INVALID_FIELD);
+    String dist = "/v1/analytics/distribution";
+    ok(call("GET", dist, "/v1/analytics/distribution?metric=ai_generations", read, null), 200, UsageDistribution.class);
+    refused("GET", dist, "/v1/analytics/distribution", read, null, 422, ProblemType.INVALID_FIELD);
+    String top = "/v1/analytics/top";
+    ok(call("GET", top, "/v1/analytics/top?metric=ai_generations&limit=3", read, null), 200, TopConsumers.class);
+    refused("GET", top, "/v1/analytics/top?metric=ai_generations&colour=red", read, null, 422, ProblemType.UNKNOWN_FIELD);
   }
 
   @Test

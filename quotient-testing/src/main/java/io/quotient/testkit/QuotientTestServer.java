@@ -223,7 +223,7 @@ public final class QuotientTestServer implements AutoCloseable {
         ServerConfig d = ServerConfig.defaults();
         ServerConfig config = new ServerConfig("127.0.0.1", 0, d.dataDir(), null, null, plansToInstall, adminKey,
             defaultPlan, d.poolSize(), d.maxBodyBytes(), d.maxBatchRequests(), d.corsOrigins(), null,
-            d.eventRetentionDays(), d.webhooksAllowPrivate());
+            d.eventRetentionDays(), d.webhooksAllowPrivate(), d.upgradeUrl());
         // The server closes the database itself when it fails to start.
         server = QuotientServer.start(config, database.database(), clock);
         URI url = URI.create("http://127.0.0.1:" + server.port());

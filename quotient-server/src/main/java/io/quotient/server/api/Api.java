@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, alerts (over the monitor), the live stream, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, analytics, credentials (keys and subject tokens) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -32,6 +32,7 @@ public final class Api {
   private final ReportRoutes reports;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
+  private final AnalyticsRoutes analytics;
   private final AlertRoutes alerts;
   private final StreamRoutes stream;
   private final WebhookRoutes webhooks;
@@ -55,7 +56,8 @@ public final class Api {
       Clock clock,
       Limits limits,
       BooleanSupplier accepting,
-      Webhooks webhooks) {
+      Webhooks webhooks,
+      String upgradeUrl) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
@@ -70,6 +72,7 @@ public final class Api {
     this.alerts = new AlertRoutes(monitor.alerts(), exchange);
     this.stream = new StreamRoutes(engine, metrics, accepting);
     this.webhooks = new WebhookRoutes(webhooks, exchange);
+    this.analytics = new AnalyticsRoutes(monitor.analytics(), upgradeUrl);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -94,6 +97,7 @@ public final class Api {
     alerts.register(routes);
     stream.register(routes);
     webhooks.register(routes);
+    analytics.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }

@@ -11,7 +11,6 @@ import io.quotient.api.Plans;
 import io.quotient.engine.Quotient;
 import io.quotient.plan.Plan;
 import io.quotient.server.auth.Access;
-import java.util.Set;
 
 /** Plans: {@code GET /v1/plans}, {@code GET} and {@code PUT /v1/plans/{name}}. */
 final class PlanRoutes {
@@ -37,8 +36,7 @@ final class PlanRoutes {
   private void putPlan(Context ctx) {
     String name = ctx.pathParam("name");
     Body.within("", () -> Names.requireName(name, "name"));
-    Body body = exchange.body(ctx, true).only(Set.of("limits"));
-    Plan plan = Requests.plan(name, body.object("limits"));
+    Plan plan = Requests.plan(name, exchange.body(ctx, true));
     json(ctx, 200, Wire.plan(engine.putPlan(plan, scope(ctx))));
   }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The plans file: {@code {"plans":{"free":{"limits":{…}}, …}}}, each plan's {@code limits} in the
+ * The plans file: {@code {"plans":{"free":{"limits":{…},"price":{…}}, …}}}, each plan in the
  * same form as the body of {@code PUT /v1/plans/{name}}.
  */
 public final class PlansFile {
@@ -23,9 +23,8 @@ public final class PlansFile {
       Body root = Body.parse(json).only(Set.of("plans", "$comment"));
       List<Plan> plans = new ArrayList<>();
       root.object("plans").objectEntries().forEach((name, body) -> {
-        body.only(Set.of("limits"));
         Body.within(body.path(), () -> io.quotient.Names.requireName(name, "name"));
-        plans.add(Requests.plan(name, body.object("limits")));
+        plans.add(Requests.plan(name, body));
       });
       return plans;
     } catch (ProblemException e) {

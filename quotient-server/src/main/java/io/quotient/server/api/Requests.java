@@ -8,6 +8,7 @@ import io.quotient.plan.Limit;
 import io.quotient.plan.OveragePrice;
 import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
+import io.quotient.plan.PlanPrice;
 import io.quotient.plan.Rate;
 import io.quotient.server.problem.ProblemException;
 import java.math.BigDecimal;
@@ -59,8 +60,15 @@ final class Requests {
     return Body.within(body.path(), () -> new ConsumeRequest(subject, items, idempotencyKey, scope, metadata));
   }
 
-  /** A plan's limits: {@code {"ai_generations":{"limit":10,"period":"month"}}}. */
-  static Plan plan(String name, Body limitsBody) {
+  static final Set<String> PLAN_FIELDS = Set.of("limits", "price", "upgradeUrl");
+
+  /**
+   * A plan: {@code {"limits":{"ai_generations":{"limit":10,"period":"month"}},
+   * "price":{"amount":"19","currency":"USD","per":"month"},"upgradeUrl":"https://…"}}.
+   */
+  static Plan plan(String name, Body planBody) {
+    planBody.only(PLAN_FIELDS);
+    Body limitsBody = planBody.object("limits");
     Map<String, Limit> limits = new LinkedHashMap<>();
     limitsBody.objectEntries().forEach((metric, body) -> {
       if (!Names.METRIC.matcher(metric).matches()) {
@@ -68,7 +76,31 @@ final class Requests {
       }
       limits.put(metric, limit(body));
     });
-    return Body.within("", () -> new Plan(name, limits));
+    PlanPrice price = null;
+    Body priceBody = planBody.optObject("price");
+    if (priceBody != null) {
+      priceBody.only(Set.of("amount", "currency", "per"));
+      BigDecimal amount = priceBody.decimal("amount");
+      Currency currency = currency(priceBody);
+      String perName = priceBody.string("per");
+      PlanPrice.Per per = PlanPrice.Per.fromWireName(perName);
+      if (per == null) {
+        throw ProblemException.invalid(priceBody.field("per"), "must be month or year, was '" + perName + "'");
+      }
+      price = Body.within(planBody.path(), () -> new PlanPrice(amount, currency, per));
+    }
+    String upgradeUrl = planBody.optString("upgradeUrl");
+    PlanPrice p = price;
+    return Body.within(planBody.path(), () -> new Plan(name, limits, p, upgradeUrl));
+  }
+
+  private static Currency currency(Body priceBody) {
+    String code = priceBody.string("currency");
+    try {
+      return Currency.getInstance(code);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.invalid(priceBody.field("currency"), "must be an ISO 4217 code such as USD, was '" + code + "'");
+    }
   }
 
   private static Limit limit(Body body) {
@@ -96,13 +128,7 @@ final class Requests {
     if (priceBody != null) {
       priceBody.only(Set.of("amount", "currency"));
       BigDecimal amount = priceBody.decimal("amount");
-      String code = priceBody.string("currency");
-      Currency currency;
-      try {
-        currency = Currency.getInstance(code);
-      } catch (IllegalArgumentException e) {
-        throw ProblemException.invalid(priceBody.field("currency"), "must be an ISO 4217 code such as USD, was '" + code + "'");
-      }
+      Currency currency = currency(priceBody);
       price = Body.within(body.path(), () -> new OveragePrice(amount, currency));
     }
     Rate rate = null;

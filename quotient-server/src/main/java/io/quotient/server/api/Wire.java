@@ -91,7 +91,10 @@ final class Wire {
   static Plan plan(io.quotient.plan.Plan plan) {
     Map<String, Plan.Limit> limits = new LinkedHashMap<>();
     plan.limits().forEach((metric, limit) -> limits.put(metric, limit(limit)));
-    return new Plan(plan.name(), limits);
+    io.quotient.plan.PlanPrice price = plan.price();
+    return new Plan(plan.name(), limits,
+        price == null ? null : new Plan.PlanPrice(price.amount().toPlainString(), price.currency().getCurrencyCode(), price.per().wireName()),
+        plan.upgradeUrl());
   }
 
   private static Plan.Limit limit(Limit limit) {

@@ -55,7 +55,7 @@ public final class Authenticator {
         if (!access.admitsSubjectTokens()
             || (access != Access.STREAM && !token.subject().equals(ctx.pathParam(SUBJECT_PARAM)))) {
           throw new ProblemException(ProblemType.FORBIDDEN,
-              "a subject token reads only GET /v1/subjects/{id}/usage and GET /v1/stream of its own subject");
+              "a subject token reads only its own subject's usage, analytics, recommendation and stream");
         }
       }
     }

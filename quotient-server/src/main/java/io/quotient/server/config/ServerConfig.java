@@ -44,6 +44,7 @@ import java.util.TreeSet;
  * @param webhooksAllowPrivate whether webhook URLs may name or resolve to loopback, private and
  *     link-local addresses ({@code QUOTIENT_WEBHOOKS_ALLOW_PRIVATE}); false by default, true only
  *     for tests and private deployments
+ * @param upgradeUrl the deployment's upgrade link, for plans without one of their own; null for none
  */
 public record ServerConfig(
     String host,
@@ -60,7 +61,8 @@ public record ServerConfig(
     List<Origin> corsOrigins,
     String redisUrl,
     int eventRetentionDays,
-    boolean webhooksAllowPrivate) {
+    boolean webhooksAllowPrivate,
+    String upgradeUrl) {
 
   /** Shortest bootstrap admin key accepted. */
   public static final int MIN_KEY_LENGTH = 24;
@@ -81,7 +83,8 @@ public record ServerConfig(
           "QUOTIENT_CORS_ORIGINS",
           "QUOTIENT_REDIS_URL",
           "QUOTIENT_EVENT_RETENTION_DAYS",
-          "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE");
+          "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE",
+          "QUOTIENT_UPGRADE_URL");
 
   /** Copies the origins, so that the record is a value. */
   public ServerConfig {
@@ -90,49 +93,55 @@ public record ServerConfig(
 
   /** The defaults: port 8080, data under {@code ./data}, embedded database, plan {@code free}. */
   public static ServerConfig defaults() {
-    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null, 400, false);
+    return new ServerConfig("0.0.0.0", 8080, Path.of("data"), null, null, null, null, "free", 16, 1 << 20, 1000, List.of(), null, 400, false, null);
   }
 
   /** The same settings on another port. */
   public ServerConfig withPort(int value) {
     return new ServerConfig(host, value, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate, upgradeUrl);
   }
 
   /** The same settings with another bootstrap admin key. */
   public ServerConfig withBootstrapAdminKey(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, value, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate, upgradeUrl);
   }
 
   /** The same settings with another plans file. */
   public ServerConfig withPlansFile(Path value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, value, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate, upgradeUrl);
   }
 
   /** The same settings with other request limits. */
   public ServerConfig withLimits(int bodyBytes, int batchRequests) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, bodyBytes, batchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate);
+        poolSize, bodyBytes, batchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate, upgradeUrl);
   }
 
   /** The same settings with another Redis URL (null: each instance's own burst buckets). */
   public ServerConfig withRedisUrl(String value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value, eventRetentionDays, webhooksAllowPrivate);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, value, eventRetentionDays, webhooksAllowPrivate, upgradeUrl);
   }
 
   /** The same settings with private webhook addresses allowed or not. */
   public ServerConfig withWebhooksAllowPrivate(boolean value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, value);
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, value, upgradeUrl);
+  }
+
+  /** The same settings with another deployment upgrade link. */
+  public ServerConfig withUpgradeUrl(String value) {
+    return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
+        poolSize, maxBodyBytes, maxBatchRequests, corsOrigins, redisUrl, eventRetentionDays, webhooksAllowPrivate, value);
   }
 
   /** The same settings with other CORS origins. */
   public ServerConfig withCorsOrigins(List<Origin> value) {
     return new ServerConfig(host, port, dataDir, databaseUrl, databaseSchema, plansFile, bootstrapAdminKey, defaultPlan,
-        poolSize, maxBodyBytes, maxBatchRequests, value, redisUrl, eventRetentionDays, webhooksAllowPrivate);
+        poolSize, maxBodyBytes, maxBatchRequests, value, redisUrl, eventRetentionDays, webhooksAllowPrivate, upgradeUrl);
   }
 
   /**
@@ -231,6 +240,10 @@ public record ServerConfig(
     int maxBody = integer(values, "QUOTIENT_MAX_BODY_BYTES", d.maxBodyBytes(), 1024, 64 << 20);
     int maxBatch = integer(values, "QUOTIENT_MAX_BATCH_REQUESTS", d.maxBatchRequests(), 1, 4096);
     List<Origin> corsOrigins = origins(values.get("QUOTIENT_CORS_ORIGINS"));
+    String upgradeUrl = values.get("QUOTIENT_UPGRADE_URL");
+    if (upgradeUrl != null && !io.quotient.plan.Plan.isWebAddress(upgradeUrl)) {
+      throw new ConfigException("QUOTIENT_UPGRADE_URL", "must be an absolute http or https URL of at most 2000 characters");
+    }
     String redisUrl = values.get("QUOTIENT_REDIS_URL");
     if (redisUrl != null && !redisUrl.matches("(redis|rediss|redis-cluster|rediss-cluster)://\\S+")) {
       throw new ConfigException("QUOTIENT_REDIS_URL",
@@ -239,7 +252,7 @@ public record ServerConfig(
     boolean webhooksAllowPrivate = bool(values, "QUOTIENT_WEBHOOKS_ALLOW_PRIVATE", d.webhooksAllowPrivate());
     int retention = integer(values, "QUOTIENT_EVENT_RETENTION_DAYS", d.eventRetentionDays(), 0, 100_000);
     return new ServerConfig(host, port, dataDir, databaseUrl, schema, plansFile, key, defaultPlan, poolSize, maxBody, maxBatch,
-        corsOrigins, redisUrl, retention, webhooksAllowPrivate);
+        corsOrigins, redisUrl, retention, webhooksAllowPrivate, upgradeUrl);
   }
 
   /** A comma-separated list of origins; blanks between commas are skipped, repeats kept once. */

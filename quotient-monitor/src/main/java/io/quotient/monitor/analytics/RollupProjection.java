@@ -1,0 +1,321 @@
+package io.quotient.monitor.analytics;
+
+import io.quotient.NotFoundException;
+import io.quotient.engine.Quotient;
+import io.quotient.event.Event;
+import io.quotient.event.EventItem;
+import io.quotient.monitor.projection.Batch;
+import io.quotient.monitor.projection.Handler;
+import io.quotient.status.MetricStatus;
+import io.quotient.status.SubjectStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds each batch of the feed into the rollups, in the batch's transaction (so the rows and the
+ * projection's cursor commit together and every event counts exactly once, whatever the number of
+ * instances).
+ *
+ * <p>What counts: a granted consume adds its units to {@code granted} (and its bonus and overage
+ * parts) on the UTC day of the event; a committed reservation adds the committed units (a hold is
+ * not usage until committed); a refund adds to {@code refunded}; a denied consume or reservation
+ * adds one denial to each of its metrics. Every consume and reservation counts as one decision of
+ * its hour, and a denied one as one denial.
+ *
+ * <p>The latest usage comes from the decision itself for consumes and reservations (their items
+ * carry the usage after), and is re-read from the engine for the events that do not carry it
+ * (refunds, settlements, grants, resets, plan changes of a subject).
+ */
+final class RollupProjection implements Handler {
+  private final Quotient engine;
+
+  RollupProjection(Quotient engine) {
+    this.engine = engine;
+  }
+
+  /** One row's additions. */
+  private static final class Day {
+    long granted;
+    long refunded;
+    long denials;
+    long fromBonus;
+    long overage;
+  }
+
+  /** One hour's additions. */
+  private static final class Hour {
+    long decisions;
+    long denials;
+  }
+
+  /** A latest-usage row. */
+  private record Latest(long used, Long limit, Instant windowStart, Instant resetsAt) {}
+
+  @Override
+  public void handle(Batch batch) throws SQLException {
+    Map<DayKey, Day> days = new LinkedHashMap<>();
+    Map<Instant, Hour> hours = new LinkedHashMap<>();
+    Map<UsageKey, Latest> latest = new LinkedHashMap<>();
+    Set<String> reread = new HashSet<>();
+    Map<String, Long> planSubjects = new LinkedHashMap<>();
+    for (Event event : batch.events()) {
+      if (event.subject() == null) {
+        continue;
+      }
+      LocalDate day = LocalDate.ofInstant(event.at(), ZoneOffset.UTC);
+      switch (event.type()) {
+        case CONSUME, RESERVE -> {
+          boolean allowed = Boolean.TRUE.equals(event.allowed());
+          Hour hour = hours.computeIfAbsent(event.at().truncatedTo(ChronoUnit.HOURS), h -> new Hour());
+          hour.decisions++;
+          if (!allowed) {
+            hour.denials++;
+          }
+          for (EventItem item : event.items()) {
+            Day d = days.computeIfAbsent(new DayKey(event.subject(), item.metric(), day), k -> new Day());
+            if (!allowed) {
+              d.denials++;
+              continue;
+            }
+            if (event.type() == io.quotient.event.EventType.CONSUME) {
+              d.granted = Math.addExact(d.granted, item.amount());
+              d.fromBonus = Math.addExact(d.fromBonus, item.fromBonus());
+              d.overage = Math.addExact(d.overage, item.overage());
+            }
+            if (item.used() != null && item.windowStart() != null) {
+              latest.put(new UsageKey(event.subject(), item.metric()),
+                  new Latest(Math.addExact(item.used(), item.held()), item.limit(), item.windowStart(), item.resetsAt()));
+            }
+          }
+        }
+        case COMMIT -> {
+          for (EventItem item : event.items()) {
+            Day d = days.computeIfAbsent(new DayKey(event.subject(), item.metric(), day), k -> new Day());
+            d.granted = Math.addExact(d.granted, item.amount());
+            d.fromBonus = Math.addExact(d.fromBonus, item.fromBonus());
+            d.overage = Math.addExact(d.overage, item.overage());
+          }
+          reread.add(event.subject());
+        }
+        case REFUND -> {
+          for (EventItem item : event.items()) {
+            Day d = days.computeIfAbsent(new DayKey(event.subject(), item.metric(), day), k -> new Day());
+            d.refunded = Math.addExact(d.refunded, item.amount());
+          }
+          reread.add(event.subject());
+        }
+        case SUBJECT_CHANGE -> {
+          String plan = event.detail().get("plan");
+          String before = event.detail().get("planBefore");
+          if (plan != null && !plan.equals(before)) {
+            planSubjects.merge(plan, 1L, Long::sum);
+            if (before != null) {
+              planSubjects.merge(before, -1L, Long::sum);
+            }
+          }
+          reread.add(event.subject());
+        }
+        case RELEASE, EXPIRE, GRANT, RESET -> reread.add(event.subject());
+        default -> {}
+      }
+    }
+    Connection c = batch.connection();
+    writeDays(c, days);
+    writeHours(c, hours);
+    writePlanSubjects(c, planSubjects);
+    Map<String, Set<String>> planMetrics = new LinkedHashMap<>();
+    for (String subject : reread) {
+      // Read after the batch's events: the latest usage wins over what the batch's decisions said.
+      latest.keySet().removeIf(k -> k.subject().equals(subject));
+      try {
+        SubjectStatus status = engine.status(subject);
+        Set<String> metrics = new HashSet<>();
+        planMetrics.put(subject, metrics);
+        for (MetricStatus m : status.metrics()) {
+          metrics.add(m.metric());
+          if (m.windowStart() != null) {
+            latest.put(new UsageKey(subject, m.metric()),
+                new Latest(Math.addExact(m.used(), m.held()), m.limit(), m.windowStart(), m.resetsAt()));
+          }
+        }
+      } catch (NotFoundException e) {
+        // The subject is gone from the engine: nothing to show for it.
+      }
+    }
+    Map<BandKey, Long> deltas = new LinkedHashMap<>();
+    dropMetricsLeft(c, planMetrics, deltas);
+    writeLatest(c, latest, deltas);
+  }
+
+  /**
+   * Deletes the latest-usage rows of metrics a re-read subject's plan no longer has (a plan change),
+   * taking them out of their bands.
+   */
+  private static void dropMetricsLeft(Connection c, Map<String, Set<String>> planMetrics, Map<BandKey, Long> deltas)
+      throws SQLException {
+    if (planMetrics.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM monitor_usage WHERE subject = ? AND NOT (metric = ANY(?)) RETURNING metric, resets_at, percent")) {
+      for (Map.Entry<String, Set<String>> e : planMetrics.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            java.time.OffsetDateTime resets = rs.getObject(2, java.time.OffsetDateTime.class);
+            double p = rs.getDouble(3);
+            int band = band(rs.wasNull() ? null : p);
+            if (band >= 0) {
+              deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private record DayKey(String subject, String metric, LocalDate day) {}
+
+  private record UsageKey(String subject, String metric) {}
+
+  private static void writeDays(Connection c, Map<DayKey, Day> days) throws SQLException {
+    if (days.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO monitor_daily_usage AS d (subject, metric, day, granted, refunded, denials, from_bonus, overage)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subject, metric, day) DO UPDATE SET"
+            + " granted = d.granted + excluded.granted, refunded = d.refunded + excluded.refunded,"
+            + " denials = d.denials + excluded.denials, from_bonus = d.from_bonus + excluded.from_bonus,"
+            + " overage = d.overage + excluded.overage")) {
+      for (Map.Entry<DayKey, Day> e : days.entrySet()) {
+        ps.setString(1, e.getKey().subject());
+        ps.setString(2, e.getKey().metric());
+        ps.setObject(3, e.getKey().day());
+        Day d = e.getValue();
+        ps.setLong(4, d.granted);
+        ps.setLong(5, d.refunded);
+        ps.setLong(6, d.denials);
+        ps.setLong(7, d.fromBonus);
+        ps.setLong(8, d.overage);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void writePlanSubjects(Connection c, Map<String, Long> planSubjects) throws SQLException {
+    planSubjects.values().removeIf(v -> v == 0);
+    if (planSubjects.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO monitor_plan_subjects AS p (plan, subjects) VALUES (?, ?)"
+            + " ON CONFLICT (plan) DO UPDATE SET subjects = p.subjects + excluded.subjects")) {
+      for (Map.Entry<String, Long> e : planSubjects.entrySet()) {
+        ps.setString(1, e.getKey());
+        ps.setLong(2, e.getValue());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static void writeHours(Connection c, Map<Instant, Hour> hours) throws SQLException {
+    if (hours.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO monitor_hourly_decisions AS h (hour, decisions, denials) VALUES (?, ?, ?)"
+            + " ON CONFLICT (hour) DO UPDATE SET decisions = h.decisions + excluded.decisions,"
+            + " denials = h.denials + excluded.denials")) {
+      for (Map.Entry<Instant, Hour> e : hours.entrySet()) {
+        ps.setTimestamp(1, Timestamp.from(e.getKey()));
+        ps.setLong(2, e.getValue().decisions);
+        ps.setLong(3, e.getValue().denials);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** The band of a share: 0 for [0,10) … 9 for [90,100), 10 for 100% and more; -1 when unlimited. */
+  static int band(Double percent) {
+    return percent == null ? -1 : (int) Math.min(10, Math.floor(percent / 10));
+  }
+
+  private record BandKey(String metric, Instant resetsAt, int band) {}
+
+  private static void writeLatest(Connection c, Map<UsageKey, Latest> latest, Map<BandKey, Long> deltas)
+      throws SQLException {
+    // Move each row's count from its old band (and window end) to its new one.
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT u.metric, u.resets_at, u.percent FROM monitor_usage u"
+            + " JOIN unnest(?::text[], ?::text[]) AS k(subject, metric) ON u.subject = k.subject AND u.metric = k.metric"
+            + " FOR UPDATE OF u")) {
+      ps.setArray(1, c.createArrayOf("text", latest.keySet().stream().map(UsageKey::subject).toArray()));
+      ps.setArray(2, c.createArrayOf("text", latest.keySet().stream().map(UsageKey::metric).toArray()));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          java.time.OffsetDateTime resets = rs.getObject(2, java.time.OffsetDateTime.class);
+          double p = rs.getDouble(3);
+          int band = band(rs.wasNull() ? null : p);
+          if (band >= 0) {
+            deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
+          }
+        }
+      }
+    }
+    for (Map.Entry<UsageKey, Latest> e : latest.entrySet()) {
+      Latest l = e.getValue();
+      int band = band(Analytics.percent(l.used(), l.limit()));
+      if (band >= 0) {
+        deltas.merge(new BandKey(e.getKey().metric(), l.resetsAt(), band), 1L, Long::sum);
+      }
+    }
+    deltas.values().removeIf(v -> v == 0);
+    if (!deltas.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO monitor_usage_bands AS b (metric, resets_at, band, subjects) VALUES (?, coalesce(?::timestamptz, 'infinity'::timestamptz), ?, ?)"
+              + " ON CONFLICT (metric, resets_at, band) DO UPDATE SET subjects = b.subjects + excluded.subjects")) {
+        for (Map.Entry<BandKey, Long> d : deltas.entrySet()) {
+          ps.setString(1, d.getKey().metric());
+          ps.setTimestamp(2, d.getKey().resetsAt() == null ? null : Timestamp.from(d.getKey().resetsAt()));
+          ps.setInt(3, d.getKey().band());
+          ps.setLong(4, d.getValue());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO monitor_usage (subject, metric, used, \"limit\", percent, window_start, resets_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subject, metric) DO UPDATE SET used = excluded.used,"
+            + " \"limit\" = excluded.\"limit\", percent = excluded.percent, window_start = excluded.window_start,"
+            + " resets_at = excluded.resets_at")) {
+      for (Map.Entry<UsageKey, Latest> e : latest.entrySet()) {
+        Latest l = e.getValue();
+        ps.setString(1, e.getKey().subject());
+        ps.setString(2, e.getKey().metric());
+        ps.setLong(3, l.used());
+        ps.setObject(4, l.limit(), java.sql.Types.BIGINT);
+        ps.setObject(5, Analytics.percent(l.used(), l.limit()), java.sql.Types.DOUBLE);
+        ps.setTimestamp(6, Timestamp.from(l.windowStart()));
+        ps.setTimestamp(7, l.resetsAt() == null ? null : Timestamp.from(l.resetsAt()));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+}
