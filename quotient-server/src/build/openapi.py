@@ -108,6 +108,16 @@ paths = {
      {"name":"after","in":"query","schema":{"type":"string"},"description":"where to start: a page's nextCursor or an event's cursor (opaque strings); absent for the beginning of the feed"},
      {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}],
     None, "The feed orders every committed event once and for all. Follow it by asking again with the answer's nextCursor: every committed event comes exactly once, whatever the number of writers and server instances. An event appears once every transaction that began before its own has ended (normally milliseconds after its commit).")},
+ "/v1/signal-rules": {
+    "get": op("getSignalRules", "The abuse and anomaly signals' rules in force","monitoring",RD, {**ok("200", "The rules", R("SignalRules")), **problems(*AUTH)}),
+    "put": op("putSignalRules", "Replace the signals' rules (a group or field left out takes its default)","monitoring",ADM,
+      {**ok("200", "The rules now in force", R("SignalRules")), **problems(*AUTH, *BODY)}, None, body(R("SignalRulesRequest")))},
+ "/v1/subjects/{id}/risk": {"get": op("getRisk", "A subject's risk score, band and the signals that make it, with their evidence","monitoring",RD,
+    {**ok("200", "The risk (score 0, band none, no signals for a subject with no recent signal)", R("Risk")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
+ "/v1/risk": {"get": op("listRisks", "The riskiest subjects, riskiest first","monitoring",RD,
+    {**ok("200", "Subjects at or above min", R("Risks")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"min","in":"query","schema":{"type":"integer","minimum":0,"maximum":100,"default":1},"description":"the lowest score listed (a subject with score 0 is never listed)"},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
  "/v1/keys": {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
@@ -135,6 +145,7 @@ TIME = {"type":"string","format":"date-time"}
 NTIME = NL("string", format="date-time")
 META = {"type":"object","maxProperties":50,"additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]},"description":"flat pairs; numbers and booleans are kept as strings"}
 STRMAP = {"type":"object","additionalProperties":{"type":"string"}}
+COUNT = {"type":"integer","minimum":2,"maximum":10000}
 REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject","counter_overflow"]
 ITEM = S({"metric":METRIC,"amount":AMOUNT},["metric","amount"])
 ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", description="null when unlimited or not in the plan"),"used":INT,"held":INT,
@@ -203,11 +214,24 @@ schemas = {
  "Key": A(KEY),
  "IssuedKey": A({**KEY,"key":{"type":"string","description":"shown once"}}),
  "Keys": A({"keys":{"type":"array","items":R("Key")}}),
+ "SignalRules": A({"denialBurst":A({"count":{"type":"integer"},"windowSeconds":INT}),
+   "race":A({"requests":{"type":"integer"},"windowMillis":INT,"conflicts":{"type":"integer"},"conflictWindowSeconds":INT}),
+   "spike":A({"factor":{"type":"number"},"minUnits":INT,"minHistoryHours":INT}),
+   "credentialAbuse":A({"failures":{"type":"integer"},"windowSeconds":INT}),"episodeQuietSeconds":INT}),
+ "SignalRulesRequest": S({"denialBurst":S({"count":COUNT,"windowSeconds":{"type":"integer","minimum":1,"maximum":86400}}),
+   "race":S({"requests":COUNT,"windowMillis":{"type":"integer","minimum":1,"maximum":60000},"conflicts":COUNT,"conflictWindowSeconds":{"type":"integer","minimum":1,"maximum":86400}}),
+   "spike":S({"factor":{"oneOf":[{"type":"number"},{"type":"string"}],"description":"more than 1, at most 1000"},"minUnits":{"type":"integer","minimum":1},"minHistoryHours":{"type":"integer","minimum":1,"maximum":168}}),
+   "credentialAbuse":S({"failures":COUNT,"windowSeconds":{"type":"integer","minimum":1,"maximum":86400}}),
+   "episodeQuietSeconds":{"type":"integer","minimum":1,"maximum":604800}}),
+ "Risk": A({"subject":SUBJ,"score":{"type":"integer","minimum":0,"maximum":100},"band":{"type":"string","enum":["none","low","medium","high","critical"]},
+   "signals":{"type":"array","items":A({"signal":{"type":"string","enum":["denial_burst","race","usage_spike","credential_abuse"]},"score":{"type":"integer"},
+     "episode":{"type":"string"},"eventId":{"type":"string"},"target":{"type":"string"},"startedAt":TIME,"lastAt":TIME,"hits":INT,"evidence":STRMAP})}}),
+ "Risks": A({"subjects":{"type":"array","items":R("Risk")}}),
  "Health": S({"status":{"type":"string","enum":["up","down"]},"database":{"type":"string","enum":["up","down"]},"accepting":{"type":"boolean"}},["status"]),
 }
 doc = {"openapi":"3.0.3",
  "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field. A 503 storage-unavailable leaves the outcome unknown: retry with the same Idempotency-Key. The records of the Java module quotient-api are this document's schemas."},
- "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"operations"}],
+ "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"operations"}],
  "paths": paths,
  "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"}},"schemas":schemas}}
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json")

@@ -5,6 +5,7 @@ import io.quotient.api.Problem;
 import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
 import io.quotient.monitor.Monitor;
+import io.quotient.monitor.signal.Signals;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
@@ -13,6 +14,7 @@ import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.config.ServerConfig;
 import io.quotient.server.cors.Cors;
 import io.quotient.server.metrics.ServerMetrics;
+import io.quotient.server.signal.Observations;
 import io.quotient.server.problem.JettyErrors;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.server.problem.ProblemMapper;
@@ -103,15 +105,16 @@ public final class QuotientServer implements AutoCloseable {
       engine = Quotient.builder(database.dataSource()).clock(clock).defaultPlan(config.defaultPlan())
           .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
-      monitor = Monitor.builder(engine, database).clock(clock).start();
+      Signals signals = new Signals(engine, database.dataSource(), clock);
+      monitor = Monitor.builder(engine, database).clock(clock).projection(signals.projection()).start();
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
       Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting);
-      Authenticator authenticator = new Authenticator(keys, tokens);
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, signals);
+      Authenticator authenticator = new Authenticator(keys, tokens, new Observations(signals));
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
       Javalin app = Javalin.create(cfg -> {

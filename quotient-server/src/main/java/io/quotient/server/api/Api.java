@@ -3,9 +3,11 @@ package io.quotient.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
+import io.quotient.monitor.signal.Signals;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.metrics.ServerMetrics;
+import io.quotient.server.signal.Observations;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -13,7 +15,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, credentials (keys and subject tokens), abuse signals and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -28,6 +30,7 @@ public final class Api {
   private final EventRoutes events;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
+  private final SignalRoutes signals;
 
   /**
    * The request limits.
@@ -46,16 +49,19 @@ public final class Api {
       ServerMetrics metrics,
       Clock clock,
       Limits limits,
-      BooleanSupplier accepting) {
+      BooleanSupplier accepting,
+      Signals signals) {
+    Observations observations = new Observations(signals);
     Exchange exchange = new Exchange(limits.maxBodyBytes());
-    this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
-    this.refunds = new RefundRoutes(engine, exchange);
-    this.reservations = new ReservationRoutes(engine, exchange, metrics);
+    this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests(), observations);
+    this.refunds = new RefundRoutes(engine, exchange, observations);
+    this.reservations = new ReservationRoutes(engine, exchange, metrics, observations);
     this.plans = new PlanRoutes(engine, exchange);
     this.subjects = new SubjectRoutes(engine, exchange, clock, limits.defaultPlan());
     this.events = new EventRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
+    this.signals = new SignalRoutes(engine, signals, exchange);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -74,6 +80,7 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    signals.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }
