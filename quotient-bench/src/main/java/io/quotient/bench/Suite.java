@@ -71,6 +71,7 @@ final class Suite {
         http(false, true);
       }
       case "memory" -> memory();
+      case "monitor" -> monitor();
       default -> {
         out.println("unknown mode " + mode + "\n" + Options.USAGE);
         return 64;
@@ -127,6 +128,20 @@ final class Suite {
       } catch (Exception e) {
         failures.add("durable redis baseline: " + e);
         out.println("  FAILED: " + e);
+      }
+    }
+  }
+
+  /**
+   * Consume throughput with the monitor (alerts and signals) off and on, side by side in one run,
+   * for each shape and caller count (the issue's goal: within 10 % of each other).
+   */
+  private void monitor() {
+    EngineBench bench = new EngineBench(db, options);
+    for (Shape shape : Shape.values()) {
+      for (int callers : options.callers()) {
+        step("engine " + shape.label() + " x" + callers + " monitor off", () -> bench.closedLoop(shape, callers, false));
+        step("engine " + shape.label() + " x" + callers + " monitor on", () -> bench.closedLoop(shape, callers, true));
       }
     }
   }

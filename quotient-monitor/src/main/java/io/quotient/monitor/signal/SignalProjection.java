@@ -34,6 +34,9 @@ final class SignalProjection implements Handler {
   private static final Duration KEEP_HOURS = Duration.ofDays(8);
   private static final BigDecimal HOUR_MICROS = BigDecimal.valueOf(3_600_000_000L);
 
+  /** The hour of the feed the rollups were last pruned for (per instance: an economy, not a rule). */
+  private volatile Instant prunedAt;
+
   @Override
   public void handle(Batch batch) throws SQLException {
     Map<String, List<Event>> decisions = new LinkedHashMap<>();
@@ -99,14 +102,16 @@ final class SignalProjection implements Handler {
     Marks.save(c, "denial", denialsChanged);
     if (!units.isEmpty()) {
       rollUp(c, units, lastUse);
+      Map<String, Instant> seen = firstSeen(c, units);
+      Map<String, long[]> recent = recentHours(c, lastUse);
       for (Map.Entry<String, Instant> use : lastUse.entrySet()) {
-        spike(c, book, rules, use.getKey(), use.getValue());
+        spike(c, book, rules, use.getKey(), use.getValue(), seen.get(use.getKey()), recent.get(use.getKey()));
       }
     }
     book.flush();
   }
 
-  private static void rollUp(Connection c, Map<String, Map<Instant, Long>> units, Map<String, Instant> lastUse) throws SQLException {
+  private void rollUp(Connection c, Map<String, Map<Instant, Long>> units, Map<String, Instant> lastUse) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO monitor_usage_hourly (subject, hour, units) VALUES (?, ?, ?)"
@@ -121,21 +126,70 @@ final class SignalProjection implements Handler {
       }
       ps.executeBatch();
     }
-    try (PreparedStatement seen =
-            c.prepareStatement("INSERT INTO monitor_signal_subjects (subject, first_seen) VALUES (?, ?) ON CONFLICT DO NOTHING");
-        PreparedStatement prune = c.prepareStatement("DELETE FROM monitor_usage_hourly WHERE subject = ? AND hour < ?")) {
-      for (Map.Entry<String, Map<Instant, Long>> subject : units.entrySet()) {
-        Instant first = subject.getValue().keySet().stream().min(Instant::compareTo).orElseThrow();
-        seen.setString(1, subject.getKey());
-        seen.setObject(2, OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
-        seen.addBatch();
-        prune.setString(1, subject.getKey());
-        prune.setObject(2, OffsetDateTime.ofInstant(lastUse.get(subject.getKey()).minus(KEEP_HOURS), ZoneOffset.UTC));
-        prune.addBatch();
+    Instant latest = lastUse.values().stream().max(Instant::compareTo).orElseThrow().truncatedTo(ChronoUnit.HOURS);
+    if (!latest.equals(prunedAt)) {
+      // Once an hour of the feed (per instance), not per subject and batch: the rows are a week's.
+      try (PreparedStatement prune = c.prepareStatement("DELETE FROM monitor_usage_hourly WHERE hour < ?")) {
+        prune.setObject(1, OffsetDateTime.ofInstant(latest.minus(KEEP_HOURS), ZoneOffset.UTC));
+        prune.executeUpdate();
       }
-      seen.executeBatch();
-      prune.executeBatch();
+      prunedAt = latest;
     }
+  }
+
+  /** Each subject's units in the hour of its last use and the hour before: {current, previous}. */
+  private static Map<String, long[]> recentHours(Connection c, Map<String, Instant> lastUse) throws SQLException {
+    Map<String, long[]> out = new HashMap<>();
+    Instant earliest = lastUse.values().stream().min(Instant::compareTo).orElseThrow().truncatedTo(ChronoUnit.HOURS);
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT subject, hour, units FROM monitor_usage_hourly WHERE subject = ANY(?) AND hour >= ?")) {
+      ps.setArray(1, c.createArrayOf("text", lastUse.keySet().toArray(new String[0])));
+      ps.setObject(2, OffsetDateTime.ofInstant(earliest.minus(Duration.ofHours(1)), ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String subject = rs.getString(1);
+          Instant hour = lastUse.get(subject).truncatedTo(ChronoUnit.HOURS);
+          Instant h = rs.getObject(2, OffsetDateTime.class).toInstant();
+          long[] pair = out.computeIfAbsent(subject, k -> new long[2]);
+          if (h.equals(hour)) {
+            pair[0] = rs.getLong(3);
+          } else if (h.equals(hour.minus(Duration.ofHours(1)))) {
+            pair[1] = rs.getLong(3);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** When each subject was first seen; those never seen before are recorded as first seen now. */
+  private static Map<String, Instant> firstSeen(Connection c, Map<String, Map<Instant, Long>> units) throws SQLException {
+    Map<String, Instant> seen = new HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT subject, first_seen FROM monitor_signal_subjects WHERE subject = ANY(?)")) {
+      ps.setArray(1, c.createArrayOf("text", units.keySet().toArray(new String[0])));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          seen.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_signal_subjects (subject, first_seen) VALUES (?, ?)")) {
+      boolean any = false;
+      for (Map.Entry<String, Map<Instant, Long>> subject : units.entrySet()) {
+        if (!seen.containsKey(subject.getKey())) {
+          Instant first = subject.getValue().keySet().stream().min(Instant::compareTo).orElseThrow();
+          seen.put(subject.getKey(), first);
+          ps.setString(1, subject.getKey());
+          ps.setObject(2, OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
+          ps.addBatch();
+          any = true;
+        }
+      }
+      if (any) {
+        ps.executeBatch();
+      }
+    }
+    return seen;
   }
 
   /**
@@ -145,17 +199,11 @@ final class SignalProjection implements Handler {
    * days before the previous hour, or since the subject was first seen if that is later, counting
    * idle hours as zero. No baseline shorter than {@code spikeMinHistory}: a new subject never spikes.
    */
-  private static void spike(Connection c, EpisodeBook book, SignalRules rules, String subject, Instant at) throws SQLException {
+  private static void spike(
+      Connection c, EpisodeBook book, SignalRules rules, String subject, Instant at, Instant firstSeen, long[] recent)
+      throws SQLException {
     Instant hour = at.truncatedTo(ChronoUnit.HOURS);
     Instant previous = hour.minus(Duration.ofHours(1));
-    Instant firstSeen;
-    try (PreparedStatement ps = c.prepareStatement("SELECT first_seen FROM monitor_signal_subjects WHERE subject = ?")) {
-      ps.setString(1, subject);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        firstSeen = rs.getObject(1, OffsetDateTime.class).toInstant();
-      }
-    }
     Instant from = previous.minus(Duration.ofDays(7));
     if (firstSeen.isAfter(from)) {
       from = firstSeen.truncatedTo(ChronoUnit.HOURS);
@@ -164,25 +212,20 @@ final class SignalProjection implements Handler {
     if (historyHours < rules.spikeMinHistory().toHours()) {
       return;
     }
-    long current = 0;
-    long last = 0;
+    long current = recent == null ? 0 : recent[0];
+    long last = recent == null ? 0 : recent[1];
+    if (Math.addExact(current, last) < rules.spikeMinUnits()) {
+      return; // the last hour is at most current + last: below the floor, no baseline needed
+    }
     long baselineUnits = 0;
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT hour, units FROM monitor_usage_hourly WHERE subject = ? AND hour >= ? AND hour <= ?")) {
+        c.prepareStatement("SELECT coalesce(sum(units), 0) FROM monitor_usage_hourly WHERE subject = ? AND hour >= ? AND hour < ?")) {
       ps.setString(1, subject);
       ps.setObject(2, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-      ps.setObject(3, OffsetDateTime.ofInstant(hour, ZoneOffset.UTC));
+      ps.setObject(3, OffsetDateTime.ofInstant(previous, ZoneOffset.UTC));
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Instant h = rs.getObject(1, OffsetDateTime.class).toInstant();
-          if (h.equals(hour)) {
-            current = rs.getLong(2);
-          } else if (h.equals(previous)) {
-            last = rs.getLong(2);
-          } else {
-            baselineUnits = Math.addExact(baselineUnits, rs.getLong(2));
-          }
-        }
+        rs.next();
+        baselineUnits = rs.getLong(1);
       }
     }
     long into = Marks.micros(at) - Marks.micros(hour);
