@@ -60,6 +60,7 @@ public final class QuotientServer implements AutoCloseable {
   private final Database database;
   private final Quotient engine;
   private final Monitor monitor;
+  private final Observations observations;
   private final ServerMetrics metrics;
   private final Javalin app;
   private final Drain drain;
@@ -69,12 +70,13 @@ public final class QuotientServer implements AutoCloseable {
   private final ApiKeys keys;
 
   private QuotientServer(
-      Database database, Quotient engine, Monitor monitor, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
+      Database database, Quotient engine, Monitor monitor, Observations observations, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey,
       List<String> routes, ApiKeys keys) {
     this.keys = keys;
     this.database = database;
     this.engine = engine;
     this.monitor = monitor;
+    this.observations = observations;
     this.metrics = metrics;
     this.app = app;
     this.drain = drain;
@@ -99,6 +101,7 @@ public final class QuotientServer implements AutoCloseable {
     Monitor monitor = null;
     ServerMetrics metrics = null;
     ApiKeys keys = null;
+    Observations observations = null;
     try {
       CredentialTables.migrate(database.dataSource(), database.schema());
       metrics = new ServerMetrics();
@@ -107,14 +110,15 @@ public final class QuotientServer implements AutoCloseable {
       PlanInstaller.install(engine, config.plansFile());
       Signals signals = new Signals(engine, database.dataSource(), clock);
       monitor = Monitor.builder(engine, database).clock(clock).projection(signals.projection()).start();
+      observations = new Observations(signals, clock);
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
       Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, signals);
-      Authenticator authenticator = new Authenticator(keys, tokens, new Observations(signals));
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, signals, observations);
+      Authenticator authenticator = new Authenticator(keys, tokens, observations);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
       Javalin app = Javalin.create(cfg -> {
@@ -174,8 +178,11 @@ public final class QuotientServer implements AutoCloseable {
             + " (is another server using the port? QUOTIENT_PORT picks another)", e);
       }
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, monitor, metrics, app, drain, generated, List.copyOf(routes), keys);
+      return new QuotientServer(database, engine, monitor, observations, metrics, app, drain, generated, List.copyOf(routes), keys);
     } catch (RuntimeException e) {
+      if (observations != null) {
+        observations.close();
+      }
       if (keys != null) {
         keys.close();
       }
@@ -269,6 +276,7 @@ public final class QuotientServer implements AutoCloseable {
     // 5. The monitor's projections finish the step they are in (it commits or rolls back whole),
     //    before the engine and the database they read go.
     try {
+      observations.close(); // its reports write through the monitor's signals
       monitor.close();
       engine.close();
     } finally {

@@ -320,12 +320,14 @@ class OpenApiContractTest {
 
   @Test
   @Order(6)
-  void signals_and_risk() {
+  void signals_and_risk() throws InterruptedException {
     // Three idempotency conflicts make a race signal: the risk answer then has a signal to check.
     String t = "/v1/consume";
     for (int i = 1; i <= 4; i++) {
       server.postWithKey(t, service, "oa-race", "{\"subject\":\"oa-1\",\"metric\":\"exports\",\"amount\":" + i + "}");
     }
+    io.quotient.testing.Eventually.await("the conflicts are reported", java.time.Duration.ofSeconds(20),
+        () -> server.get("/v1/subjects/oa-1/risk", read).json().get("signals").size() > 0);
     Risk risk = ok(call("GET", "/v1/subjects/{id}/risk", "/v1/subjects/oa-1/risk", read, null), 200, Risk.class);
     assertThat(risk.signals()).isNotEmpty();
     refused("GET", "/v1/subjects/{id}/risk", "/v1/subjects/oa-nobody/risk", read, null, 404, ProblemType.NOT_FOUND);

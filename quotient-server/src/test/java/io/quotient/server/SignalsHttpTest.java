@@ -119,12 +119,27 @@ class SignalsHttpTest {
     assertThat(all.indexOf("both-1")).isLessThan(all.indexOf("burst-1"));
   }
 
+  /**
+   * Waits until every report the server queued before this call has been handled: the reports are
+   * handled one after another, in order, so once three conflicts queued now show in a fresh
+   * subject's risk, everything before them has been handled too.
+   */
+  private static void reportsHandled() throws InterruptedException {
+    String fence = "fence-" + System.nanoTime();
+    subject(fence);
+    for (int i = 1; i <= 4; i++) {
+      server.postWithKey("/v1/consume", service, "k-fence", "{\"subject\":\"" + fence + "\",\"metric\":\"ai_generations\",\"amount\":" + i + "}");
+    }
+    riskWhen(fence, 30);
+  }
+
   @Test
-  void refused_credentials_from_one_address_are_one_episode_of_credential_abuse() {
+  void refused_credentials_from_one_address_are_one_episode_of_credential_abuse() throws Exception {
     for (int i = 0; i < 30; i++) {
       TestServer.Response r = server.get("/v1/plans", "qk_never-issued-" + i);
       assertThat(r.status()).isEqualTo(401);
     }
+    reportsHandled();
     List<JsonNode> found = abuse("address:127.0.0.1");
     assertThat(found).hasSize(1);
     JsonNode detail = found.get(0).get("detail");
@@ -136,6 +151,7 @@ class SignalsHttpTest {
     for (int i = 0; i < 10; i++) {
       assertThat(server.get("/v1/keys", read).status()).isEqualTo(403);
     }
+    reportsHandled();
     List<JsonNode> keys = new ArrayList<>();
     for (JsonNode event : server.get("/v1/events?type=abuse.detected&limit=1000", ADMIN_KEY).json().get("events")) {
       if (event.get("detail").path("target").asText().startsWith("key:")) {

@@ -102,9 +102,14 @@ public final class Signals {
    * (the first is still being decided) or 422 (used with other parameters). Part of the race rule.
    */
   public void conflict(String subject, int status) {
+    conflict(subject, status, clock.instant());
+  }
+
+  /** {@link #conflict(String, int)} as seen at {@code at} (a report decided later than it was seen). */
+  public void conflict(String subject, int status, Instant at) {
     Names.requireId(subject, "subject");
     InvalidArgumentException.require(status == 409 || status == 422, "status", "must be 409 or 422");
-    observe(subject, subject, "conflict", Signal.RACE, status, null);
+    observe(subject, subject, "conflict", Signal.RACE, status, null, Objects.requireNonNull(at, "at"));
   }
 
   /**
@@ -114,17 +119,22 @@ public final class Signals {
    * the address.
    */
   public void credentialFailure(String keyId, String address, String subject, int status) {
+    credentialFailure(keyId, address, subject, status, clock.instant());
+  }
+
+  /** {@link #credentialFailure(String, String, String, int)} as seen at {@code at}. */
+  public void credentialFailure(String keyId, String address, String subject, int status, Instant at) {
     InvalidArgumentException.require(status == 401 || status == 403, "status", "must be 401 or 403");
+    Objects.requireNonNull(at, "at");
     if (keyId != null) {
-      observe("key:" + keyId, subject, "auth_failure", Signal.CREDENTIAL_ABUSE, status, keyId);
+      observe("key:" + keyId, subject, "auth_failure", Signal.CREDENTIAL_ABUSE, status, keyId, at);
     }
     if (address != null && !address.isEmpty()) {
-      observe("address:" + address, subject, "auth_failure", Signal.CREDENTIAL_ABUSE, status, null);
+      observe("address:" + address, subject, "auth_failure", Signal.CREDENTIAL_ABUSE, status, null, at);
     }
   }
 
-  private void observe(String target, String subject, String kind, Signal signal, int status, String keyId) {
-    Instant now = clock.instant();
+  private void observe(String target, String subject, String kind, Signal signal, int status, String keyId, Instant now) {
     boolean opened;
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);

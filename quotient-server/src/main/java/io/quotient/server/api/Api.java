@@ -50,8 +50,8 @@ public final class Api {
       Clock clock,
       Limits limits,
       BooleanSupplier accepting,
-      Signals signals) {
-    Observations observations = new Observations(signals);
+      Signals signals,
+      Observations observations) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests(), observations);
     this.refunds = new RefundRoutes(engine, exchange, observations);
