@@ -45,14 +45,14 @@ public record Options(
   /** The usage text. */
   public static final String USAGE =
       """
-      usage: bench/run [all|engine|http|baselines|open|memory|monitor|jmh] [options]
+      usage: bench/run [all|engine|monitor|http|baselines|open|memory|jmh] [options]
         all         baselines, engine, http and open-loop scenarios, one table (default)
         engine      the engine in process: 16/64/256 callers, spread and hot, and the capped subject
+        monitor     engine consume throughput with the monitor off and on (off, on, off, on), and the ratio
         http        the server over HTTP: single and batch consumes, spread and hot
         baselines   the seeds' design (pgbench) and Redis (redis-benchmark) only
         open        open-loop latency at half the measured peak (measures the peak first)
         memory      the server with -Xmx512m under load for --soak, heap after GC every 10 s
-        monitor     engine consume with the monitor (alerts, signals) off and on, side by side
         jmh         the JMH benchmark of the decision logic (extra arguments go to JMH)
       options:
         --duration 10s     measured time per scenario        --warmup 3s   warm-up per scenario

@@ -53,6 +53,7 @@ final class Suite {
       case "all" -> {
         baselines();
         engine(true, true);
+        monitoring();
         http(true, true);
         if (options.quick()) {
           out.println("- jmh (quick)");
@@ -64,6 +65,7 @@ final class Suite {
         }
       }
       case "engine" -> engine(true, false);
+      case "monitor" -> monitoring();
       case "http" -> http(true, false);
       case "baselines" -> baselines();
       case "open" -> {
@@ -71,7 +73,6 @@ final class Suite {
         http(false, true);
       }
       case "memory" -> memory();
-      case "monitor" -> monitor();
       default -> {
         out.println("unknown mode " + mode + "\n" + Options.USAGE);
         return 64;
@@ -133,16 +134,23 @@ final class Suite {
   }
 
   /**
-   * Consume throughput with the monitor (alerts and signals) off and on, side by side in one run,
-   * for each shape and caller count (the issue's goal: within 10 % of each other).
+   * Consume throughput with the monitor off and on, in this run: spread subjects at the most callers,
+   * off, on, off, on (alternating, so that a drift of the machine shows in both), then the ratio.
    */
-  private void monitor() {
+  private void monitoring() {
     EngineBench bench = new EngineBench(db, options);
-    for (Shape shape : Shape.values()) {
-      for (int callers : options.callers()) {
-        step("engine " + shape.label() + " x" + callers + " monitor off", () -> bench.closedLoop(shape, callers, false));
-        step("engine " + shape.label() + " x" + callers + " monitor on", () -> bench.closedLoop(shape, callers, true));
-      }
+    int most = options.callers().stream().mapToInt(Integer::intValue).max().orElse(64);
+    double off = 0;
+    double on = 0;
+    for (int round = 0; round < 2; round++) {
+      Row a = step("engine spread x" + most + ", monitor off", () -> bench.closedLoop(Shape.SPREAD, most, false));
+      Row b = step("engine spread x" + most + ", monitor on", () -> bench.closedLoop(Shape.SPREAD, most, true));
+      off += a == null ? 0 : a.decisionsPerSecond();
+      on += b == null ? 0 : b.decisionsPerSecond();
+    }
+    if (off > 0) {
+      out.printf(Locale.ROOT, "  monitor on/off: %,.0f vs %,.0f decisions/s (on is %.1f%% of off; goal: within 10%%)%n",
+          on / 2, off / 2, 100 * on / off);
     }
   }
 

@@ -379,6 +379,15 @@ public final class Quotient implements AutoCloseable {
   }
 
   /**
+   * The feed's position now: following from it gives the events that become final from now on
+   * (and, at most, a few that committed moments ago while an older transaction was still running),
+   * none of the history before.
+   */
+  public io.quotient.feed.FeedCursor head() {
+    return new io.quotient.feed.FeedCursor(jdbc.read(Events::horizon).horizon(), 0);
+  }
+
+  /**
    * Adds an event to the feed inside the caller's transaction on {@code connection} (one of this
    * engine's database): it is part of the feed once, and only if, that transaction commits. For the
    * monitor, whose alerts and signals must be written atomically with the cursor that caused them.

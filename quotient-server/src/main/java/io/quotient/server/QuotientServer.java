@@ -109,15 +109,17 @@ public final class QuotientServer implements AutoCloseable {
           .onBatchCommitted(metrics::writerBatch).build();
       PlanInstaller.install(engine, config.plansFile());
       Signals signals = new Signals(engine, database.dataSource(), clock);
-      monitor = Monitor.builder(engine, database).clock(clock).projection(signals.projection()).start();
+      monitor = Monitor.builder(engine, database).clock(clock).onAppended(metrics::monitorEvent)
+          .projection(signals.projection()).start();
       observations = new Observations(signals, clock);
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
-      Api api = new Api(engine, keys, tokens, database.dataSource(), metrics, clock,
-          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, signals, observations);
+      Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
+          new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, signals,
+          observations);
       Authenticator authenticator = new Authenticator(keys, tokens, observations);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
@@ -219,6 +221,11 @@ public final class QuotientServer implements AutoCloseable {
     if (generatedAdminKey != null) {
       keys.confirmShown(generatedAdminKey);
     }
+  }
+
+  /** The monitor: alerts and the projections of the feed. */
+  public Monitor monitor() {
+    return monitor;
   }
 
   /** Every HTTP route, as {@code METHOD /path/{param}}. */

@@ -9,6 +9,7 @@ import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -357,6 +358,40 @@ class OpenApiContractTest {
     Key revoked = ok(call("DELETE", "/v1/keys/{id}", "/v1/keys/" + issued.id(), ADMIN_KEY, null), 200, Key.class);
     assertThat(revoked.revokedAt()).isNotNull();
     refused("DELETE", "/v1/keys/{id}", "/v1/keys/key_nope", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+  }
+
+  @Test
+  @Order(6)
+  void alerts_and_the_stream() throws Exception {
+    String r = "/v1/alert-rules/{name}";
+    io.quotient.api.AlertRule rule = ok(call("PUT", r, "/v1/alert-rules/oa-rule", ADMIN_KEY,
+        new io.quotient.api.AlertRuleRequest("free", null, List.of(50, 90))), 200, io.quotient.api.AlertRule.class);
+    assertThat(rule.thresholds()).containsExactly(50, 90);
+    refused("PUT", r, "/v1/alert-rules/oa-bad", ADMIN_KEY, "{\"thresholds\":[0]}", 422, ProblemType.INVALID_FIELD);
+    ok(call("GET", r, "/v1/alert-rules/oa-rule", read, null), 200, io.quotient.api.AlertRule.class);
+    refused("GET", r, "/v1/alert-rules/oa-none", read, null, 404, ProblemType.NOT_FOUND);
+    ok(call("GET", "/v1/alert-rules", "/v1/alert-rules", read, null), 200, io.quotient.api.AlertRules.class);
+    refused("GET", "/v1/alert-rules", "/v1/alert-rules", service, null, 403, ProblemType.FORBIDDEN);
+    assertThat(call("DELETE", r, "/v1/alert-rules/oa-rule", ADMIN_KEY, null).status()).isEqualTo(204);
+    refused("DELETE", r, "/v1/alert-rules/oa-rule", ADMIN_KEY, null, 404, ProblemType.NOT_FOUND);
+
+    // oa-1 crossed thresholds of the free plan in the tests above.
+    server.server.monitor().catchUp(java.time.Duration.ofSeconds(30));
+    io.quotient.api.Alerts alerts = ok(call("GET", "/v1/alerts", "/v1/alerts?state=firing&limit=10", read, null), 200,
+        io.quotient.api.Alerts.class);
+    assertThat(alerts.alerts()).isNotEmpty();
+    refused("GET", "/v1/alerts", "/v1/alerts?state=open", read, null, 422, ProblemType.INVALID_FIELD);
+
+    // The stream never ends, so its success is checked on its head and first message, not by the validator.
+    refused("GET", "/v1/stream", "/v1/stream?types=nope", read, null, 422, ProblemType.INVALID_FIELD);
+    try (SseClient stream = new SseClient(server.server.port(), "/v1/stream", List.of("Authorization: Bearer " + read), 0)) {
+      assertThat(stream.status).isEqualTo(200);
+      assertThat(stream.contentType).startsWith("text/event-stream");
+      server.post("/v1/consume", service, "{\"subject\":\"oa-stream\",\"metric\":\"ai_generations\",\"amount\":1}");
+      JsonNode first = JSON.readTree(stream.next().data());
+      assertThat(first.fieldNames()).toIterable().containsExactly("id", "type", "timestamp", "data");
+      checked.computeIfAbsent("GET /v1/stream", k -> new TreeSet<>()).add("success");
+    }
   }
 
   @Test

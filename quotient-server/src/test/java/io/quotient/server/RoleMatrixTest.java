@@ -31,6 +31,7 @@ class RoleMatrixTest {
   static final Set<String> USAGE = Set.of("admin", "service", "read", "token");
   static final Set<String> READ = Set.of("admin", "read");
   static final Set<String> ADMIN = Set.of("admin");
+  static final Set<String> STREAM = Set.of("admin", "read", "token");
   static final Set<String> PUBLIC = Set.of("admin", "service", "read", "token", "none", "revoked", "unknown");
   static final String CONSUME = "{\"subject\":\"s1\",\"metric\":\"exports\",\"amount\":1}";
 
@@ -54,6 +55,13 @@ class RoleMatrixTest {
       new Route("POST", "/v1/subjects/{id}/reset", "/v1/subjects/s1/reset", null, ADMIN),
       new Route("POST", "/v1/subjects/{id}/tokens", "/v1/subjects/s1/tokens", null, ADMIN),
       new Route("GET", "/v1/events", "/v1/events", null, READ),
+      new Route("GET", "/v1/alert-rules", "/v1/alert-rules", null, READ),
+      new Route("PUT", "/v1/alert-rules/{name}", "/v1/alert-rules/matrix", "{\"thresholds\":[50]}", ADMIN),
+      new Route("GET", "/v1/alert-rules/{name}", "/v1/alert-rules/none", null, READ),
+      new Route("DELETE", "/v1/alert-rules/{name}", "/v1/alert-rules/none", null, ADMIN),
+      new Route("GET", "/v1/alerts", "/v1/alerts", null, READ),
+      // A stream that is let in never ends: the bad filter makes it answer (422) once let in.
+      new Route("GET", "/v1/stream", "/v1/stream?types=nope", null, STREAM),
       new Route("GET", "/v1/signal-rules", "/v1/signal-rules", null, READ),
       new Route("PUT", "/v1/signal-rules", "/v1/signal-rules", "{}", ADMIN),
       new Route("GET", "/v1/subjects/{id}/risk", "/v1/subjects/s1/risk", null, READ),

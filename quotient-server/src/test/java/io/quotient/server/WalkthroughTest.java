@@ -135,6 +135,21 @@ class WalkthroughTest {
       assertThat(json(a.get(8).get(0)).path("subject").asText()).isEqualTo("alice");
       assertThat(json(a.get(8).get(1)).path("type").asText()).isEqualTo("urn:quotient:problem:forbidden");
       assertThat(json(a.get(8).get(1)).path("status").asInt()).isEqualTo(403);
+      // Alice's alerts so far: 80, 95 and 100 fired and the grant resolved them.
+      JsonNode alerts = json(a.get(a.size() - 2).getLast()).path("alerts");
+      assertThat(alerts).hasSize(3);
+      assertThat(alerts).allSatisfy(alert -> assertThat(alert.path("resolvedReason").asText()).isEqualTo("grant"));
+      // "Four messages arrive as they happen": 80 warning, 95 critical, 100 exceeded, then resolved.
+      List<String> live = a.getLast();
+      assertThat(live).hasSize(4);
+      String[][] expected = {{"alert.triggered", "[80]", "warning"}, {"alert.triggered", "[95]", "critical"},
+          {"alert.triggered", "[100]", "exceeded"}, {"alert.resolved", "[80,95,100]", ""}};
+      for (int i = 0; i < 4; i++) {
+        JsonNode message = json(live.get(i));
+        assertThat(message.path("type").asText()).as(live.get(i)).isEqualTo(expected[i][0]);
+        assertThat(message.at("/data/thresholds").toString()).as(live.get(i)).isEqualTo(expected[i][1]);
+        assertThat(message.at("/data/level").asText("")).as(live.get(i)).isEqualTo(expected[i][2]);
+      }
     }
   }
 

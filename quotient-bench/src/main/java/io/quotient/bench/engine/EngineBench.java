@@ -82,7 +82,7 @@ public final class EngineBench {
    * that the measurement sees the cap being reached; the audit checks it used exactly the cap.
    */
   public Row capped(int callers) throws Exception {
-    try (Fixture f = new Fixture(false)) {
+    try (Fixture f = new Fixture(false, false)) {
       Workload workload = ConsumeWorkload.on(f.quotient, Subjects.CAPPED, f.expectation);
       Measurement m = ClosedLoop.run(workload, callers, Duration.ZERO, options.duration());
       Map<String, Long> caps = f.expectation.deniedDecisions() > 0 ? Map.of(Subjects.CAPPED, CAP) : Map.of();
@@ -95,7 +95,7 @@ public final class EngineBench {
 
   /** Open loop on spread subjects at {@code perSecond} consumes a second. */
   public Row openLoop(double perSecond) throws Exception {
-    try (Fixture f = new Fixture(true)) {
+    try (Fixture f = new Fixture(true, false)) {
       Workload workload = ConsumeWorkload.spread(f.quotient, f.expectation);
       Measurement m = OpenLoop.run(workload, perSecond, 2048, options.warmup(), options.duration());
       return f.finish(

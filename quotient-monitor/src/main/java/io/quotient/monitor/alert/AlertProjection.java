@@ -36,10 +36,13 @@ import java.util.TreeSet;
  * projection's cursor commit together, and only one instance holds the projection at a time,
  * each crossing has exactly one row and one event whatever the number of instances.
  *
- * <p><b>Which usage.</b> Consumes and reservations carry the usage after them, exactly. Refunds,
- * settlements, expiries, grants, resets and plan changes of a subject are re-read with
- * {@link Quotient#status} when handled (their events do not carry the allowance left): the
- * comparison is with the state, so reading a later usage never fires or resolves twice.
+ * <p><b>Which usage.</b> Consumes and reservations carry the usage after them, exactly, and only
+ * they fire. Refunds, settlements, expiries, grants, resets and plan changes of a subject only
+ * resolve: their events do not carry the allowance left, so the subject's usage is re-read with
+ * {@link Quotient#status} when they are handled. That reading may be later than the event (when the
+ * projection runs behind): it may then resolve an alert that a later decision, still to be handled,
+ * fires again; it never fires one of its own, so a subject's creation or a grant read late cannot
+ * fire an alert that the decisions after it would fire again.
  */
 final class AlertProjection implements Handler {
   private final Quotient engine;
@@ -75,7 +78,8 @@ final class AlertProjection implements Handler {
                   event,
                   null,
                   new Usage(item.metric(), item.limit(), item.used(), item.remaining(), item.bonusRemaining(),
-                      item.windowStart(), item.resetsAt()));
+                      item.windowStart(), item.resetsAt()),
+                  true);
             }
           }
         }
@@ -86,7 +90,9 @@ final class AlertProjection implements Handler {
         }
         case SUBJECT_CHANGE -> {
           state.plans.put(event.subject(), event.detail().get("plan"));
-          state.reread(event, null);
+          if (event.detail().get("planBefore") != null) { // a subject just created has nothing to resolve
+            state.reread(event, null);
+          }
         }
         default -> {}
       }
@@ -175,7 +181,7 @@ final class AlertProjection implements Handler {
         if ((metrics == null || metrics.contains(m.metric())) && m.limit() != null && m.remaining() != null) {
           Instant start = m.windowStart() == null ? Instant.EPOCH : m.windowStart();
           evaluate(cause, status.subject().plan(),
-              new Usage(m.metric(), m.limit(), m.used(), m.remaining(), m.bonusRemaining(), start, m.resetsAt()));
+              new Usage(m.metric(), m.limit(), m.used(), m.remaining(), m.bonusRemaining(), start, m.resetsAt()), false);
         }
       }
       // A metric the plan no longer limits (an upgrade to unlimited, a metric dropped) resolves.
@@ -202,7 +208,11 @@ final class AlertProjection implements Handler {
       return false;
     }
 
-    void evaluate(Event cause, String knownPlan, Usage u) throws SQLException {
+    /**
+     * Compares {@code u} with the state: fires what it reaches (only when {@code mayFire}: the exact
+     * usage a decision left) and resolves what it no longer reaches.
+     */
+    void evaluate(Event cause, String knownPlan, Usage u, boolean mayFire) throws SQLException {
       Map<Integer, Firing> rows = firing.computeIfAbsent(key(cause.subject(), u.metric()), k -> new HashMap<>());
       // An event of an earlier window than the state's (a late settlement): the state is newer.
       for (Firing row : rows.values()) {
@@ -238,7 +248,7 @@ final class AlertProjection implements Handler {
         resolve(cause, u.metric(), fallen, rows, reason(cause.type()), u.used(), u.limit(), u.remaining(), u.windowStart(),
             u.resetsAt());
       }
-      if (!reached.isEmpty()) {
+      if (mayFire && !reached.isEmpty()) {
         trigger(cause, u, reached, rows);
       }
     }

@@ -3,6 +3,7 @@ package io.quotient.server.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
+import io.quotient.monitor.Monitor;
 import io.quotient.monitor.signal.Signals;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
@@ -15,7 +16,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, credentials (keys and subject tokens), abuse signals and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, abuse signals, credentials (keys and subject tokens) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -30,6 +31,8 @@ public final class Api {
   private final EventRoutes events;
   private final CredentialRoutes credentials;
   private final OperationRoutes operations;
+  private final AlertRoutes alerts;
+  private final StreamRoutes stream;
   private final SignalRoutes signals;
 
   /**
@@ -43,6 +46,7 @@ public final class Api {
 
   public Api(
       Quotient engine,
+      Monitor monitor,
       ApiKeys keys,
       SubjectTokens tokens,
       DataSource dataSource,
@@ -61,6 +65,8 @@ public final class Api {
     this.events = new EventRoutes(engine);
     this.credentials = new CredentialRoutes(keys, tokens, exchange);
     this.operations = new OperationRoutes(dataSource, metrics, accepting);
+    this.alerts = new AlertRoutes(monitor.alerts(), exchange);
+    this.stream = new StreamRoutes(engine, metrics, accepting);
     this.signals = new SignalRoutes(engine, signals, exchange);
   }
 
@@ -80,6 +86,9 @@ public final class Api {
     subjects.register(routes);
     credentials.register(routes);
     events.register(routes);
+    // Monitoring.
+    alerts.register(routes);
+    stream.register(routes);
     signals.register(routes);
     // Operations, no credential.
     operations.register(routes);

@@ -244,6 +244,31 @@ final class Body {
     return result;
   }
 
+  /** A required array of whole numbers, each from {@code min} to {@code max}, refused naming the element. */
+  List<Integer> integers(String name, int min, int max) {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      throw ProblemException.invalid(field(name), "is required");
+    }
+    if (!value.isArray()) {
+      throw ProblemException.invalid(field(name), "must be an array, was " + kind(value));
+    }
+    List<Integer> result = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode element = value.get(i);
+      String elementPath = field(name) + "[" + i + "]";
+      if (!element.isIntegralNumber()) {
+        throw ProblemException.invalid(elementPath, "must be a whole number, was " + kind(element));
+      }
+      BigInteger big = element.bigIntegerValue();
+      if (big.compareTo(BigInteger.valueOf(min)) < 0 || big.compareTo(BigInteger.valueOf(max)) > 0) {
+        throw ProblemException.invalid(elementPath, "must be from " + min + " to " + max + ", was " + big);
+      }
+      result.add(big.intValue());
+    }
+    return result;
+  }
+
   /** The size of an array field without reading it; -1 when it is not an array. */
   int arraySize(String name) {
     JsonNode value = node.get(name);

@@ -12,6 +12,11 @@ public enum Access implements RouteRole {
   ENFORCE(Set.of(Role.ADMIN, Role.SERVICE), false),
   /** Reading one subject's usage: every role, and a subject token for its own subject. */
   USAGE(Set.of(Role.ADMIN, Role.SERVICE, Role.READ), true),
+  /**
+   * Following the live stream: roles {@code read} and {@code admin} (every subject), and a subject
+   * token (the route limits it to its own subject's messages).
+   */
+  STREAM(Set.of(Role.ADMIN, Role.READ), true),
   /** Reading plans, subjects, grants and events: roles {@code read} and {@code admin}. */
   READ(Set.of(Role.ADMIN, Role.READ), false),
   /** Changing plans, subjects, grants, keys; issuing tokens: role {@code admin}. */

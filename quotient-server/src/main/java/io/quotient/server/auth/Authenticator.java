@@ -57,10 +57,12 @@ public final class Authenticator {
         }
       }
       case Credential.SubjectToken token -> {
-        if (!access.admitsSubjectTokens() || !token.subject().equals(ctx.pathParam(SUBJECT_PARAM))) {
+        // The stream has no subject in its path: it filters by the token's subject itself.
+        if (!access.admitsSubjectTokens()
+            || (access != Access.STREAM && !token.subject().equals(ctx.pathParam(SUBJECT_PARAM)))) {
           observations.refused(null, address(ctx), token.subject(), 403);
           throw new ProblemException(ProblemType.FORBIDDEN,
-              "a subject token reads only GET /v1/subjects/{id}/usage of its own subject");
+              "a subject token reads only GET /v1/subjects/{id}/usage and GET /v1/stream of its own subject");
         }
       }
     }

@@ -23,7 +23,11 @@ import java.time.Duration;
  *   <li>{@code quotient_decision_seconds{operation}}: time from handing a request to the engine
  *       to its durable decision (the engine commits before it answers);
  *   <li>{@code quotient_writer_batch_requests} and {@code quotient_writer_commit_seconds}: the size
- *       of each batch the engine's write path decided and the time to its commit.
+ *       of each batch the engine's write path decided and the time to its commit;
+ *   <li>{@code quotient_alerts_total{type,level}}: the alert events this instance's monitor wrote
+ *       ({@code alert.triggered} by the level of its highest threshold, {@code alert.resolved});
+ *   <li>{@code quotient_stream_subscribers}: clients following {@code GET /v1/stream} on this
+ *       instance now; {@code quotient_stream_closed_total{reason}}: streams ended, by why.
  * </ul>
  */
 public final class ServerMetrics implements AutoCloseable {
@@ -32,6 +36,7 @@ public final class ServerMetrics implements AutoCloseable {
   private final DistributionSummary batchSizes;
   private final DistributionSummary writerBatchSizes;
   private final Timer writerCommits;
+  private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
   public ServerMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -54,6 +59,40 @@ public final class ServerMetrics implements AutoCloseable {
         .description("time from taking a batch off the queue to its commit")
         .publishPercentileHistogram()
         .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("quotient.stream.subscribers", streams, java.util.concurrent.atomic.AtomicInteger::get)
+        .description("clients following GET /v1/stream on this instance")
+        .register(registry);
+  }
+
+  /** Records one event the monitor appended to the feed (alerts; other types are counted by type alone). */
+  public void monitorEvent(io.quotient.event.NewEvent event) {
+    String level = event.detail().getOrDefault("level", "");
+    Counter.builder("quotient.alerts")
+        .description("alert events written by this instance's monitor")
+        .tag("type", event.type().wireName())
+        .tag("level", level)
+        .register(registry)
+        .increment();
+  }
+
+  /** A client started following the stream. */
+  public void streamOpened() {
+    streams.incrementAndGet();
+  }
+
+  /** A client's stream ended: {@code reason} is {@code client}, {@code overflow}, {@code stopping} or {@code error}. */
+  public void streamClosed(String reason) {
+    streams.decrementAndGet();
+    Counter.builder("quotient.stream.closed")
+        .description("streams ended, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Clients following the stream on this instance now. */
+  public int streamSubscribers() {
+    return streams.get();
   }
 
   /** Records one batch committed by the engine's write path. */
