@@ -134,6 +134,22 @@ class SignalsHttpTest {
   }
 
   @Test
+  void ten_requests_for_one_subject_in_one_batch_are_a_race() throws Exception {
+    subject("batch-1");
+    StringBuilder body = new StringBuilder("{\"requests\":[");
+    for (int i = 0; i < 10; i++) {
+      body.append(i == 0 ? "" : ",").append("{\"subject\":\"batch-1\",\"metric\":\"ai_generations\",\"amount\":1}");
+    }
+    TestServer.Response r = server.post("/v1/consume/batch", service, body.append("]}").toString());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    JsonNode risk = riskWhen("batch-1", 30);
+    JsonNode race = risk.get("signals").get(0);
+    assertThat(race.get("signal").asText()).isEqualTo("race");
+    assertThat(race.get("evidence").get("within").asText()).isEqualTo("one batch");
+    assertThat(abuse("batch-1")).hasSize(1);
+  }
+
+  @Test
   void refused_credentials_from_one_address_are_one_episode_of_credential_abuse() throws Exception {
     for (int i = 0; i < 30; i++) {
       TestServer.Response r = server.get("/v1/plans", "qk_never-issued-" + i);
