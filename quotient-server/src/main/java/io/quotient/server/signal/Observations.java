@@ -43,7 +43,9 @@ public final class Observations implements AutoCloseable {
   public Observations(Signals signals, Clock clock) {
     this.signals = Objects.requireNonNull(signals, "signals");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.worker = Thread.ofVirtual().name("quotient-observations").start(this::run);
+    // A platform thread: a stop waits for it, and it must not wait for a carrier the virtual
+    // threads of a busy server hold.
+    this.worker = Thread.ofPlatform().daemon().name("quotient-observations").start(this::run);
   }
 
   /** A request of {@code subject} refused for its idempotency key with {@code status} 409 or 422. */
@@ -81,7 +83,7 @@ public final class Observations implements AutoCloseable {
     while (!closed || !queue.isEmpty()) {
       Runnable report;
       try {
-        report = queue.poll(100, TimeUnit.MILLISECONDS);
+        report = queue.poll(50, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
       }
@@ -96,12 +98,12 @@ public final class Observations implements AutoCloseable {
     }
   }
 
-  /** Handles what is queued (for up to five seconds), then stops the worker. */
+  /** Handles what is queued (for up to two seconds: a report is one short transaction), then stops the worker. */
   @Override
   public void close() {
     closed = true;
     try {
-      worker.join(TimeUnit.SECONDS.toMillis(5));
+      worker.join(TimeUnit.SECONDS.toMillis(2));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
