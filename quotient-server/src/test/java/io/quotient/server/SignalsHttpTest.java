@@ -145,7 +145,9 @@ class SignalsHttpTest {
     JsonNode risk = riskWhen("batch-1", 30);
     JsonNode race = risk.get("signals").get(0);
     assertThat(race.get("signal").asText()).isEqualTo("race");
-    assertThat(race.get("evidence").get("within").asText()).isEqualTo("one batch");
+    // One engine transaction usually takes the whole batch ("one batch"); when the engine's writers
+    // split it, the clock has not moved and the 10 ms rule sees the same ten.
+    assertThat(race.get("evidence").get("within").asText()).isIn("one batch", "10 ms");
     assertThat(abuse("batch-1")).hasSize(1);
   }
 
