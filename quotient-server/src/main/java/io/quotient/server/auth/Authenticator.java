@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.api.ProblemType;
+import io.quotient.server.signal.Observations;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,6 +12,7 @@ import java.util.Set;
  * Decides, before a matched route runs, who is calling ({@code Authorization: Bearer …}, an API
  * key or a subject token) and whether the route's {@link Access} allows it: 401 for no, unknown,
  * revoked or expired credentials, 403 for a role or token scope that does not reach the route.
+ * Each refusal is reported to the signals (credential abuse: bursts per key and per client address).
  *
  * <p>Thread-safe.
  */
@@ -22,10 +24,12 @@ public final class Authenticator {
 
   private final ApiKeys keys;
   private final SubjectTokens tokens;
+  private final Observations observations;
 
-  public Authenticator(ApiKeys keys, SubjectTokens tokens) {
+  public Authenticator(ApiKeys keys, SubjectTokens tokens, Observations observations) {
     this.keys = keys;
     this.tokens = tokens;
+    this.observations = observations;
   }
 
   /** The before-matched handler: authenticates and authorises, or throws a 401 or 403 problem. */
@@ -38,13 +42,15 @@ public final class Authenticator {
     Credential credential;
     try {
       credential = authenticate(ctx.header("Authorization"));
-    } catch (ProblemException e) {
+    } catch (Refused e) {
+      observations.refused(e.keyId, address(ctx), null, 401);
       ctx.header("WWW-Authenticate", "Bearer");
-      throw e;
+      throw e.problem;
     }
     switch (credential) {
       case Credential.Key key -> {
         if (!access.allows(key.role())) {
+          observations.refused(key.id(), address(ctx), null, 403);
           throw new ProblemException(ProblemType.FORBIDDEN,
               "a " + key.role().wireName() + " key may not use this route; it needs one of "
                   + access.roles().stream().map(Role::wireName).sorted().toList());
@@ -54,6 +60,7 @@ public final class Authenticator {
         // The stream has no subject in its path: it filters by the token's subject itself.
         if (!access.admitsSubjectTokens()
             || (access != Access.STREAM && !token.subject().equals(ctx.pathParam(SUBJECT_PARAM)))) {
+          observations.refused(null, address(ctx), token.subject(), 403);
           throw new ProblemException(ProblemType.FORBIDDEN,
               "a subject token reads only its own subject's usage, analytics, recommendation and stream");
         }
@@ -69,6 +76,23 @@ public final class Authenticator {
       throw new IllegalStateException("no credential on a route that needs one: " + ctx.path());
     }
     return credential;
+  }
+
+  /** The client's address as the socket sees it (a proxy in front is one address for all its clients). */
+  private static String address(Context ctx) {
+    return ctx.req().getRemoteAddr();
+  }
+
+  /** A 401, with the id of the key presented when it is known (revoked). */
+  private static final class Refused extends RuntimeException {
+    final ProblemException problem;
+    final String keyId;
+
+    Refused(ProblemException problem, String keyId) {
+      super(problem.getMessage(), null, false, false);
+      this.problem = problem;
+      this.keyId = keyId;
+    }
   }
 
   private Credential authenticate(String header) {
@@ -92,12 +116,12 @@ public final class Authenticator {
       throw unauthorized("the API key is not known");
     }
     if (key.get().revokedAt() != null) {
-      throw unauthorized("the API key was revoked at " + key.get().revokedAt());
+      throw new Refused(new ProblemException(ProblemType.UNAUTHORIZED, "the API key was revoked at " + key.get().revokedAt()), key.get().id());
     }
     return new Credential.Key(key.get().id(), key.get().name(), key.get().role());
   }
 
-  private static ProblemException unauthorized(String detail) {
-    return new ProblemException(ProblemType.UNAUTHORIZED, detail);
+  private static Refused unauthorized(String detail) {
+    return new Refused(new ProblemException(ProblemType.UNAUTHORIZED, detail), null);
   }
 }
