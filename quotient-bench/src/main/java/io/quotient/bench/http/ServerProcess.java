@@ -74,6 +74,42 @@ public final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts the {@linkplain JettyFloor HTTP floor} from this suite's own jar, with the server's heap
+   * and {@value #EXTRA_OPTIONS}, and waits until it answers.
+   */
+  public static ServerProcess startFloor(Path log) throws IOException, InterruptedException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.add(HEAP);
+    String extra = System.getenv(EXTRA_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
+    command.add("-cp");
+    try {
+      command.add(Path.of(JettyFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("cannot find the suite's own jar", e);
+    }
+    command.add(JettyFloor.class.getName());
+    command.add(Integer.toString(port));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ServerProcess floor = new ServerProcess(builder.start(), port, log);
+    floor.awaitReady(Duration.ofSeconds(60));
+    return floor;
+  }
+
+  /**
+   * The CPU time the process has used so far, user and system, in nanoseconds (all its threads:
+   * request handling, the engine's writers, JIT compilers and GC).
+   */
+  public long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos)
+        .orElseThrow(() -> new IllegalStateException("the CPU time of process " + process.pid() + " is not readable"));
+  }
+
   /** The port it listens on. */
   public int port() {
     return port;
