@@ -96,11 +96,12 @@ public final class HttpBench implements AutoCloseable {
       ConsumeOverHttp workload = ConsumeOverHttp.of(jetty.port(), "qk_floor", 0, null, ignored);
       ClosedLoop.run(workload, 64, Duration.ZERO, options.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15));
       Probe cpu = Probe.of(jetty::cpuNanos);
-      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(cpu));
+      Probe sys = Probe.of(jetty::systemCpuNanos);
+      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(cpu, sys));
       floor = m.decisionsPerSecond();
       return new Row("http floor: bare Jetty handler", Shape.SPREAD, Integer.toString(callers), m.decisionsPerSecond(),
           m.latencyMillis(50), m.latencyMillis(99), m.latencyMillis(99.9), -1, -1, "-", true,
-          cpuPerCall(cpu, m) + "; reads the body, answers fixed JSON");
+          cpuPerCall(cpu, sys, m) + "; reads the body, answers fixed JSON");
     }
   }
 
@@ -113,8 +114,9 @@ public final class HttpBench implements AutoCloseable {
     start();
     ConsumeOverHttp workload = workload(batch, shape == Shape.HOT ? Subjects.HOT : null);
     Probe cpu = Probe.of(server::cpuNanos);
-    Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(cpu));
-    String note = cpuPerCall(cpu, m);
+    Probe sys = Probe.of(server::systemCpuNanos);
+    Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(cpu, sys));
+    String note = cpuPerCall(cpu, sys, m);
     if (!batch && floor > 0) {
       note += String.format(Locale.ROOT, "; %.0f%% of the Jetty floor", 100 * m.decisionsPerSecond() / floor);
     }
@@ -123,8 +125,12 @@ public final class HttpBench implements AutoCloseable {
         Map.of());
   }
 
-  private static String cpuPerCall(Probe cpu, Measurement m) {
-    return String.format(Locale.ROOT, "JVM CPU %,.0f µs/call", cpu.delta() / 1000.0 / Math.max(1, m.calls()));
+  /** The server's CPU per call over the window, with the kernel's part of it when {@code /proc} tells. */
+  private static String cpuPerCall(Probe cpu, Probe sys, Measurement m) {
+    double calls = Math.max(1, m.calls());
+    String total = String.format(Locale.ROOT, "JVM CPU %,.0f µs/call", cpu.delta() / 1000.0 / calls);
+    boolean proc = Files.isReadable(Path.of("/proc/self/stat"));
+    return !proc || sys.delta() < 0 ? total : total + String.format(Locale.ROOT, " (%,.0f in the kernel)", sys.delta() / 1000.0 / calls);
   }
 
   /** The deny path over HTTP: single consumes on the capped subject, no warm-up; runs once per server. */

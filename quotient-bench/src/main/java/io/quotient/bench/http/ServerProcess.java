@@ -110,6 +110,22 @@ public final class ServerProcess implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("the CPU time of process " + process.pid() + " is not readable"));
   }
 
+  /**
+   * The system (kernel) part of {@link #cpuNanos}, from {@code /proc/PID/stat} ({@code stime}, in
+   * the 10 ms ticks Linux reports to user space); -1 where there is no {@code /proc}.
+   */
+  public long systemCpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces: state is the
+      // first, stime (field 15 of proc(5)) the thirteenth.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[12]) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** The port it listens on. */
   public int port() {
     return port;
