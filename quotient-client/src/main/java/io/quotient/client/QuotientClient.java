@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.quotient.api.AlertRule;
+import io.quotient.api.AlertRuleRequest;
+import io.quotient.api.AlertRules;
+import io.quotient.api.Alerts;
 import io.quotient.api.BatchRequest;
 import io.quotient.api.BatchResponse;
 import io.quotient.api.CommitRequest;
@@ -57,6 +61,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The client of a Quotient server's HTTP API.
@@ -463,6 +468,83 @@ public final class QuotientClient implements AutoCloseable {
   /** As {@link #events(EventQuery)}, without blocking. */
   public CompletableFuture<EventPage> eventsAsync(EventQuery query) {
     return send(get(eventsPath(requireNonNull(query, "query")), EventPage.class));
+  }
+
+  // Monitoring
+  /** Alerts, newest first, filtered by {@code query}. */
+  public Alerts alerts(AlertQuery query) {
+    return await(alertsAsync(query));
+  }
+
+  /** As {@link #alerts(AlertQuery)}, without blocking. */
+  public CompletableFuture<Alerts> alertsAsync(AlertQuery query) {
+    requireNonNull(query, "query");
+    StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (query.state() != null) {
+      params.add("state=" + encode(query.state()));
+    }
+    if (query.subject() != null) {
+      params.add("subject=" + encode(query.subject()));
+    }
+    if (query.metric() != null) {
+      params.add("metric=" + encode(query.metric()));
+    }
+    if (query.limit() != null) {
+      params.add("limit=" + query.limit());
+    }
+    return send(get("/v1/alerts" + params, Alerts.class));
+  }
+
+  /** Every threshold rule, with the thresholds that apply where none does. */
+  public AlertRules alertRules() {
+    return await(alertRulesAsync());
+  }
+
+  /** As {@link #alertRules()}, without blocking. */
+  public CompletableFuture<AlertRules> alertRulesAsync() {
+    return send(get("/v1/alert-rules", AlertRules.class));
+  }
+
+  /** The threshold rule {@code name}. */
+  public AlertRule alertRule(String name) {
+    return await(alertRuleAsync(name));
+  }
+
+  /** As {@link #alertRule(String)}, without blocking. */
+  public CompletableFuture<AlertRule> alertRuleAsync(String name) {
+    return send(get("/v1/alert-rules/" + segment(name, "name"), AlertRule.class));
+  }
+
+  /** Creates or replaces the threshold rule {@code name}; it applies to decisions from then on. */
+  public AlertRule putAlertRule(String name, AlertRuleRequest request) {
+    return await(putAlertRuleAsync(name, request));
+  }
+
+  /** As {@link #putAlertRule(String, AlertRuleRequest)}, without blocking. */
+  public CompletableFuture<AlertRule> putAlertRuleAsync(String name, AlertRuleRequest request) {
+    return send(put("/v1/alert-rules/" + segment(name, "name"), requireNonNull(request, "request"), AlertRule.class));
+  }
+
+  /** Deletes the threshold rule {@code name} (a problem {@code not-found} when there is none). */
+  public void deleteAlertRule(String name) {
+    await(deleteAlertRuleAsync(name));
+  }
+
+  /** As {@link #deleteAlertRule(String)}, without blocking. */
+  public CompletableFuture<Void> deleteAlertRuleAsync(String name) {
+    // Not resent when the outcome is unknown: a second delete would answer 404 for a deleted rule.
+    return send(new Call<>("DELETE", "/v1/alert-rules/" + segment(name, "name"), null, null, Replay.ONCE, Void.class));
+  }
+
+  /**
+   * Follows the live stream ({@code GET /v1/stream}) on a thread of its own, handing each message
+   * to {@code listener} in feed order, and resuming with {@code Last-Event-ID} after a dropped
+   * connection (see {@link LiveStream}). Close the answer to stop.
+   */
+  public LiveStream stream(StreamQuery query, Consumer<StreamedMessage> listener) {
+    LiveStream stream = new LiveStream(transport, requireNonNull(query, "query"), requireNonNull(listener, "listener"));
+    stream.start();
+    return stream;
   }
 
   /**
