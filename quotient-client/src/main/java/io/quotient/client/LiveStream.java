@@ -24,6 +24,11 @@ import java.util.function.Consumer;
  * handed over: the server sends exactly what came after it. A server that refuses the stream for
  * good (a problem such as 401, 403 or 422) ends it, and {@link #done()} fails with that problem.
  *
+ * <p><b>A silent connection.</b> The server writes a keep-alive comment every 15 s; a connection
+ * that brings nothing (not even that) for the idle timeout ({@link QuotientClient.Builder#streamIdleTimeout},
+ * 45 s unless set) is taken to be dead (a half-open connection after a partition or a frozen
+ * proxy), closed, and connected again from the cursor.
+ *
  * <p>A listener that throws ends the stream with that failure. {@link #close()} ends it at once.
  * Thread-safe; the listener is called from the stream's thread only, one message at a time.
  */
@@ -37,11 +42,14 @@ public final class LiveStream implements AutoCloseable {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final AtomicLong connections = new AtomicLong();
   private final Thread thread;
+  private final long idleNanos;
+  private volatile long lastActivity = System.nanoTime();
   private volatile String cursor;
   private volatile InputStream current;
   private volatile boolean closed;
 
-  LiveStream(Transport transport, StreamQuery query, Consumer<StreamedMessage> listener) {
+  LiveStream(Transport transport, StreamQuery query, Consumer<StreamedMessage> listener, java.time.Duration idleTimeout) {
+    this.idleNanos = idleTimeout.toNanos();
     this.transport = transport;
     this.query = query;
     this.listener = listener;
@@ -51,6 +59,23 @@ public final class LiveStream implements AutoCloseable {
 
   void start() {
     thread.start();
+    Thread.ofVirtual().name("quotient-stream-watchdog").start(this::watch);
+  }
+
+  /** Closes a connection that has brought nothing for the idle timeout; the reader then connects again. */
+  private void watch() {
+    long tick = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(idleNanos) / 4);
+    while (!closed && !done.isDone()) {
+      try {
+        Thread.sleep(tick);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (System.nanoTime() - lastActivity > idleNanos) {
+        lastActivity = System.nanoTime();
+        closeCurrent();
+      }
+    }
   }
 
   /** The cursor of the last message handed to the listener (or the query's {@code after}); null before any. */
@@ -82,8 +107,10 @@ public final class LiveStream implements AutoCloseable {
   private void run() {
     int failures = 0;
     while (!closed) {
+      lastActivity = System.nanoTime();
       try (InputStream in = transport.openEvents(path(), cursor)) {
         current = in;
+        lastActivity = System.nanoTime();
         connections.incrementAndGet();
         if (closed) {
           break;
@@ -136,6 +163,7 @@ public final class LiveStream implements AutoCloseable {
     StringBuilder data = new StringBuilder();
     String line;
     while (!closed && (line = reader.readLine()) != null) {
+      lastActivity = System.nanoTime();
       if (line.isEmpty()) {
         if (!data.isEmpty()) {
           dispatch(id, event, data.toString());

@@ -107,10 +107,12 @@ import java.util.function.Consumer;
 public final class QuotientClient implements AutoCloseable {
   private final Transport transport;
   private final ObjectMapper json;
+  private final Duration streamIdleTimeout;
 
-  private QuotientClient(Transport transport, ObjectMapper json) {
+  private QuotientClient(Transport transport, ObjectMapper json, Duration streamIdleTimeout) {
     this.transport = transport;
     this.json = json;
+    this.streamIdleTimeout = streamIdleTimeout;
   }
 
   /** A builder; {@link Builder#url} and {@link Builder#apiKey} are required. */
@@ -542,7 +544,7 @@ public final class QuotientClient implements AutoCloseable {
    * connection (see {@link LiveStream}). Close the answer to stop.
    */
   public LiveStream stream(StreamQuery query, Consumer<StreamedMessage> listener) {
-    LiveStream stream = new LiveStream(transport, requireNonNull(query, "query"), requireNonNull(listener, "listener"));
+    LiveStream stream = new LiveStream(transport, requireNonNull(query, "query"), requireNonNull(listener, "listener"), streamIdleTimeout);
     stream.start();
     return stream;
   }
@@ -693,8 +695,19 @@ public final class QuotientClient implements AutoCloseable {
     private int breakerFailures = 5;
     private Duration breakerOpenFor = Duration.ofSeconds(5);
     private InstantSource clock = InstantSource.system();
+    private Duration streamIdleTimeout = Duration.ofSeconds(45);
 
     private Builder() {}
+
+    /**
+     * How long a live stream's connection may bring nothing, not even the server's keep-alive
+     * (every 15 s), before it is taken to be dead and opened again from the last cursor; 45 seconds
+     * unless set.
+     */
+    public Builder streamIdleTimeout(Duration timeout) {
+      this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
+      return this;
+    }
 
     /** The server's base URL, such as {@code http://localhost:8080} (http or https; a path is kept as the prefix). */
     public Builder url(URI url) {
@@ -818,7 +831,7 @@ public final class QuotientClient implements AutoCloseable {
           .build();
       return new QuotientClient(
           new Transport(http, json, url, apiKey, requestTimeout, retries, initialBackoff, maxBackoff,
-              breakerFailures == 0 ? null : new CircuitBreaker(breakerFailures, breakerOpenFor, clock)), json);
+              breakerFailures == 0 ? null : new CircuitBreaker(breakerFailures, breakerOpenFor, clock)), json, streamIdleTimeout);
     }
 
     private static Duration positive(Duration value, String name) {

@@ -126,6 +126,28 @@ class MonitorCallsTest {
   }
 
   @Test
+  void a_silent_stream_is_dropped_after_the_idle_timeout_and_resumes() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (io.quotient.testing.TcpProxy proxy = io.quotient.testing.TcpProxy.to("127.0.0.1", server.port());
+        QuotientClient viaProxy = QuotientClient.builder().url("http://127.0.0.1:" + proxy.port()).apiKey(server.readKey())
+            .streamIdleTimeout(Duration.ofSeconds(2)).build();
+        LiveStream stream = viaProxy.stream(StreamQuery.live().ofSubject("mc-dan").ofTypes("quota.consumed"),
+            m -> seen.add(m.message().id()))) {
+      await("connected", () -> stream.connections() == 1);
+      List<String> sent = new java.util.ArrayList<>();
+      sent.add(service.consume("mc-dan", "calls", 1).eventId());
+      await("the first message", () -> seen.size() >= 1);
+
+      proxy.upstreamPorts().forEach(proxy::stall); // open, but nothing passes any more
+      sent.add(service.consume("mc-dan", "calls", 1).eventId());
+      sent.add(service.consume("mc-dan", "calls", 1).eventId());
+      await("the messages after the silence", () -> seen.size() >= 3);
+      assertThat(seen).as("each once, in order").containsExactlyElementsOf(sent);
+      assertThat(stream.connections()).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
   void a_refused_stream_ends_with_the_problem_and_a_closed_one_ends_normally() throws Exception {
     LiveStream refused = admin.stream(StreamQuery.live().ofTypes("no.such.type"), m -> { });
     assertThatThrownBy(() -> refused.done().get(20, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
