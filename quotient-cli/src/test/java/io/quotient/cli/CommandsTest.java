@@ -250,6 +250,20 @@ class CommandsTest {
     service.consume("ivy", "calls", 1);
     Cli.Run run = ok(tail.run().get(20, java.util.concurrent.TimeUnit.SECONDS));
     golden("tail-follow.csv", run.out().replaceAll(",[0-9]+\r\n", ",ID\r\n"));
+
+    Cli.Background json = cli.start("events", "tail", "--subject", "ivy", "--type", "quota.denied", "-n", "0", "--follow",
+        "--count", "1", "-o", "json");
+    while (!json.errSoFar().contains("following the live stream")) {
+      assertThat(json.run().isDone()).as("the tail ended early: %s", json.run().getNow(null)).isFalse();
+      assertThat(System.nanoTime()).as("waiting for the stream").isLessThan(deadline + 20_000_000_000L);
+      Thread.sleep(20);
+    }
+    service.consume("ivy", "calls", 1);
+    JsonNode line = Output.JSON.readTree(ok(json.run().get(20, java.util.concurrent.TimeUnit.SECONDS)).out());
+    assertThat(line.path("type").asText()).isEqualTo("quota.denied");
+    assertThat(line.path("cursor").asText()).isNotBlank();
+    assertThat(line.path("data").path("subject").asText()).isEqualTo("ivy");
+    assertThat(line.path("data").path("reason").asText()).isEqualTo("quota_exceeded");
   }
 
   @Test
