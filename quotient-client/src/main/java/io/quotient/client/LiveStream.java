@@ -96,7 +96,10 @@ public final class LiveStream implements AutoCloseable {
     return done;
   }
 
-  /** Ends the stream: no message reaches the listener after this returns from the listener's thread's next read. */
+  /**
+   * Ends the stream and its connection; {@link #done()} then completes normally. A message the
+   * listener is being handed at that moment is the last it gets.
+   */
   @Override
   public void close() {
     closed = true;
