@@ -128,8 +128,8 @@ class MonitorCallsTest {
   @Test
   void a_silent_stream_is_dropped_after_the_idle_timeout_and_resumes() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (io.quotient.testing.TcpProxy proxy = io.quotient.testing.TcpProxy.to("127.0.0.1", server.port());
-        QuotientClient viaProxy = QuotientClient.builder().url("http://127.0.0.1:" + proxy.port()).apiKey(server.readKey())
+    try (SwitchedLink link = new SwitchedLink(server.port());
+        QuotientClient viaProxy = QuotientClient.builder().url(link.url()).apiKey(server.readKey())
             .streamIdleTimeout(Duration.ofSeconds(2)).build();
         LiveStream stream = viaProxy.stream(StreamQuery.live().ofSubject("mc-dan").ofTypes("quota.consumed"),
             m -> seen.add(m.message().id()))) {
@@ -138,7 +138,7 @@ class MonitorCallsTest {
       sent.add(service.consume("mc-dan", "calls", 1).eventId());
       await("the first message", () -> seen.size() >= 1);
 
-      proxy.upstreamPorts().forEach(proxy::stall); // open, but nothing passes any more
+      link.stall(); // open, but nothing passes any more
       sent.add(service.consume("mc-dan", "calls", 1).eventId());
       sent.add(service.consume("mc-dan", "calls", 1).eventId());
       await("the messages after the silence", () -> seen.size() >= 3);
