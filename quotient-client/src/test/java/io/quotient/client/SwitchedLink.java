@@ -74,8 +74,15 @@ final class SwitchedLink implements AutoCloseable {
         Socket client = from.accept();
         connections.incrementAndGet();
         Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-        sockets.add(client);
-        sockets.add(server);
+        synchronized (this) {
+          if (from.isClosed()) { // stopped while this connection was being set up: cut it, as stop() does
+            client.close();
+            server.close();
+            return;
+          }
+          sockets.add(client);
+          sockets.add(server);
+        }
         Thread.ofVirtual().start(() -> pump(client, server, stalled));
         Thread.ofVirtual().start(() -> pump(server, client, stalled));
       } catch (IOException e) {
