@@ -7,6 +7,7 @@ import io.quotient.event.EventType;
 import io.quotient.event.NewEvent;
 import io.quotient.monitor.projection.Batch;
 import io.quotient.monitor.projection.Handler;
+import io.quotient.monitor.sql.Sql;
 import io.quotient.status.MetricStatus;
 import io.quotient.status.SubjectStatus;
 import io.quotient.subject.Subject;
@@ -146,7 +147,7 @@ final class AlertProjection implements Handler {
         while (rs.next()) {
           firing
               .computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
-              .put(rs.getInt(3), new Firing(rs.getLong(4), Alerts.instant(rs, 5), rs.getLong(6), rs.getLong(7), Alerts.instant(rs, 8)));
+              .put(rs.getInt(3), new Firing(rs.getLong(4), Sql.instant(rs, 5), rs.getLong(6), rs.getLong(7), Sql.instant(rs, 8)));
         }
       }
     }

@@ -1,10 +1,12 @@
 package io.quotient.monitor.analytics;
 
+import static io.quotient.monitor.sql.Sql.instant;
+
 import io.quotient.InvalidArgumentException;
 import io.quotient.Names;
-import io.quotient.StorageException;
 import io.quotient.engine.Quotient;
 import io.quotient.monitor.projection.Projection;
+import io.quotient.monitor.sql.Sql;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Plan;
 import io.quotient.status.MetricStatus;
@@ -313,21 +315,8 @@ public final class Analytics {
     return out;
   }
 
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
-    java.time.OffsetDateTime value = rs.getObject(column, java.time.OffsetDateTime.class);
-    return value == null ? null : value.toInstant();
-  }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T run(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new StorageException("analytics: " + e.getMessage(), e);
-    }
+  private <T> T run(Sql.Work<T> work) {
+    return Sql.autocommit(dataSource, "analytics", work);
   }
 }

@@ -5,6 +5,7 @@ import io.quotient.Names;
 import io.quotient.StorageException;
 import io.quotient.engine.Quotient;
 import io.quotient.monitor.projection.Projection;
+import io.quotient.monitor.sql.Sql;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -279,16 +280,7 @@ public final class Signals {
     }
   }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T run(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(true);
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new StorageException("signals: " + e.getMessage(), e);
-    }
+  private <T> T run(Sql.Work<T> work) {
+    return Sql.autocommit(dataSource, "signals", work);
   }
 }
