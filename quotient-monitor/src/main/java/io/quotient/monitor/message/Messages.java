@@ -65,6 +65,14 @@ public final class Messages {
     return Optional.ofNullable(type);
   }
 
+  /**
+   * The JSON text of {@code value} — maps, lists, strings, numbers, booleans and null — written as
+   * every message is, so that the other formats of a message (Slack, Discord) escape text the same way.
+   */
+  public static String json(Object value) {
+    return JsonText.write(value);
+  }
+
   /** The message of {@code event}; empty for events that are not messages (a plan's changes). */
   public static Optional<Message> of(Event event) {
     return typeOf(event).map(type -> new Message(Long.toString(event.id()), type, event.at(), data(event), event.cursor(), event.subject()));

@@ -1,6 +1,7 @@
 package io.quotient.monitor.webhook;
 
 import io.quotient.monitor.message.Message;
+import io.quotient.monitor.message.Messages;
 import java.util.Locale;
 
 /**
@@ -37,9 +38,9 @@ public enum Format {
   String render(Message message) {
     return switch (this) {
       case STANDARD -> message.json();
-      case SLACK -> "{\"text\":" + quote(clip(slackEscape(Text.of(message)), SLACK_MAX)) + "}";
+      case SLACK -> "{\"text\":" + Messages.json(clip(slackEscape(Text.of(message)), SLACK_MAX)) + "}";
       // No mention of anyone, whatever a subject's name holds (@everyone included).
-      case DISCORD -> "{\"content\":" + quote(clip(Text.of(message), DISCORD_MAX)) + ",\"allowed_mentions\":{\"parse\":[]}}";
+      case DISCORD -> "{\"content\":" + Messages.json(clip(Text.of(message), DISCORD_MAX)) + ",\"allowed_mentions\":{\"parse\":[]}}";
     };
   }
 
@@ -60,25 +61,4 @@ public enum Format {
     return text.substring(0, end) + "…";
   }
 
-  static String quote(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      switch (ch) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (ch < 0x20) {
-            out.append(String.format("\\u%04x", (int) ch));
-          } else {
-            out.append(ch);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
-  }
 }

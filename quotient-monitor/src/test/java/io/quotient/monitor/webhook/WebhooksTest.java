@@ -352,7 +352,7 @@ class WebhooksTest {
     String longText = "x".repeat(5000);
     assertThat(Format.clip(longText, Format.DISCORD_MAX)).hasSize(Format.DISCORD_MAX).endsWith("…");
     assertThat(Format.clip("😀b", 2)).isEqualTo("…"); // never half a surrogate pair
-    assertThat(Format.quote("<!channel> \"q\"\n")).isEqualTo("\"<!channel> \\\"q\\\"\\n\"");
+    assertThat(io.quotient.monitor.message.Messages.json("<!channel> \"q\"\n")).isEqualTo("\"<!channel> \\\"q\\\"\\n\"");
   }
 
   @Test
