@@ -15,7 +15,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, alerts (over the monitor), the live stream, analytics, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, analytics, credentials (keys, subject tokens and the dashboard's sessions) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -36,6 +36,7 @@ public final class Api {
   private final AlertRoutes alerts;
   private final StreamRoutes stream;
   private final WebhookRoutes webhooks;
+  private final SessionRoutes sessions;
 
   /**
    * The request limits.
@@ -57,7 +58,8 @@ public final class Api {
       Limits limits,
       BooleanSupplier accepting,
       Webhooks webhooks,
-      String upgradeUrl) {
+      String upgradeUrl,
+      io.quotient.server.auth.Sessions sessions) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
     this.refunds = new RefundRoutes(engine, exchange);
@@ -73,6 +75,7 @@ public final class Api {
     this.stream = new StreamRoutes(engine, metrics, accepting);
     this.webhooks = new WebhookRoutes(webhooks, exchange);
     this.analytics = new AnalyticsRoutes(monitor.analytics(), upgradeUrl);
+    this.sessions = new SessionRoutes(sessions, exchange);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -91,6 +94,7 @@ public final class Api {
     plans.register(routes);
     subjects.register(routes);
     credentials.register(routes);
+    sessions.register(routes);
     events.register(routes);
     reports.register(routes);
     // Monitoring.
