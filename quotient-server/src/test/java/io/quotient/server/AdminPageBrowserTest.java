@@ -215,6 +215,23 @@ class AdminPageBrowserTest {
 
   @Test
   @Order(6)
+  void a_375_pixel_phone_needs_no_horizontal_scroll() {
+    browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(375, 812));
+    try {
+      signIn(TestServer.ADMIN_KEY);
+      waitFor("the plans table", () -> !byId("plans").findElements(By.cssSelector("tbody tr")).isEmpty());
+      Object overflow = browser.driver.executeScript(
+          "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+      assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+      browser.screenshot("admin-phone");
+      signOutInPage();
+    } finally {
+      browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+    }
+  }
+
+  @Test
+  @Order(7)
   void the_page_may_not_be_framed() {
     TestServer.Response page = server.send("GET", "/admin/", null, null, Map.of());
     assertThat(page.status()).isEqualTo(200);
