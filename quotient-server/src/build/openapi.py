@@ -162,6 +162,16 @@ paths = {
      **problems(*AUTH, "invalid-field", "unknown-field")},
     [PERIOD, {"name":"format","in":"query","schema":{"type":"string","enum":["json","csv"],"default":"json"}}], None,
     "A window belongs to the calendar month (UTC) its start falls in; rows come by subject, metric, window start. Plan and limit are the subject's as they are now. CSV columns: " + "subject,plan,metric,windowStart,windowEnd,limit,used,fromPlan,fromBonus,overage" + " (empty for null). A failure after the answer began cuts it short: a CSV then lacks its final CRLF, a JSON document its closing brackets.")},
+ "/v1/signal-rules": {
+    "get": op("getSignalRules", "The abuse and anomaly signals' rules in force","monitoring",RD, {**ok("200", "The rules", R("SignalRules")), **problems(*AUTH)}),
+    "put": op("putSignalRules", "Replace the signals' rules (a group or field left out takes its default)","monitoring",ADM,
+      {**ok("200", "The rules now in force", R("SignalRules")), **problems(*AUTH, *BODY)}, None, body(R("SignalRulesRequest")))},
+ "/v1/subjects/{id}/risk": {"get": op("getRisk", "A subject's risk score, band and the signals that make it, with their evidence","monitoring",RD,
+    {**ok("200", "The risk (score 0, band none, no signals for a subject with no recent signal)", R("Risk")), **problems(*AUTH, "invalid-field", "not-found")}, [ID])},
+ "/v1/risk": {"get": op("listRisks", "The riskiest subjects, riskiest first","monitoring",RD,
+    {**ok("200", "Subjects at or above min", R("Risks")), **problems(*AUTH, "invalid-field", "unknown-field")},
+    [{"name":"min","in":"query","schema":{"type":"integer","minimum":0,"maximum":100,"default":1},"description":"the lowest score listed (a subject with score 0 is never listed)"},
+     {"name":"limit","in":"query","schema":{"type":"integer","minimum":1,"maximum":1000,"default":100}}])},
  "/v1/alert-rules": {"get": op("listAlertRules", "Every threshold rule, and the default thresholds","monitoring",RD,
     {**ok("200", "Rules", R("AlertRules")), **problems(*AUTH)})},
  "/v1/alert-rules/{name}": {
@@ -224,6 +234,7 @@ NTIME = NL("string", format="date-time")
 DATE = {"type":"string","format":"date"}
 META = {"type":"object","maxProperties":50,"additionalProperties":{"oneOf":[{"type":"string"},{"type":"number"},{"type":"boolean"}]},"description":"flat pairs; numbers and booleans are kept as strings"}
 STRMAP = {"type":"object","additionalProperties":{"type":"string"}}
+COUNT = {"type":"integer","minimum":2,"maximum":10000}
 REASONS = ["quota_exceeded","rate_limited","metric_not_in_plan","unknown_subject","counter_overflow"]
 ITEM = S({"metric":METRIC,"amount":AMOUNT},["metric","amount"])
 ITEMD = A({"metric":METRIC,"amount":INT,"limit":NL("integer", format="int64", description="null when unlimited or not in the plan"),"used":INT,"held":INT,
@@ -322,6 +333,19 @@ schemas = {
  "Key": A(KEY),
  "IssuedKey": A({**KEY,"key":{"type":"string","description":"shown once"}}),
  "Keys": A({"keys":{"type":"array","items":R("Key")}}),
+ "SignalRules": A({"denialBurst":A({"count":{"type":"integer"},"windowSeconds":INT}),
+   "race":A({"requests":{"type":"integer"},"windowMillis":INT,"conflicts":{"type":"integer"},"conflictWindowSeconds":INT}),
+   "spike":A({"factor":{"type":"number"},"minUnits":INT,"minHistoryHours":INT}),
+   "credentialAbuse":A({"failures":{"type":"integer"},"windowSeconds":INT}),"episodeQuietSeconds":INT}),
+ "SignalRulesRequest": S({"denialBurst":S({"count":COUNT,"windowSeconds":{"type":"integer","minimum":1,"maximum":86400}}),
+   "race":S({"requests":COUNT,"windowMillis":{"type":"integer","minimum":1,"maximum":60000},"conflicts":COUNT,"conflictWindowSeconds":{"type":"integer","minimum":1,"maximum":86400}}),
+   "spike":S({"factor":{"oneOf":[{"type":"number"},{"type":"string"}],"description":"more than 1, at most 1000"},"minUnits":{"type":"integer","minimum":1},"minHistoryHours":{"type":"integer","minimum":1,"maximum":168}}),
+   "credentialAbuse":S({"failures":COUNT,"windowSeconds":{"type":"integer","minimum":1,"maximum":86400}}),
+   "episodeQuietSeconds":{"type":"integer","minimum":1,"maximum":604800}}),
+ "Risk": A({"subject":SUBJ,"score":{"type":"integer","minimum":0,"maximum":100},"band":{"type":"string","enum":["none","low","medium","high","critical"]},
+   "signals":{"type":"array","items":A({"signal":{"type":"string","enum":["denial_burst","race","usage_spike","credential_abuse"]},"score":{"type":"integer"},
+     "episode":{"type":"string"},"eventId":{"type":"string"},"target":{"type":"string"},"startedAt":TIME,"lastAt":TIME,"hits":INT,"evidence":STRMAP})}}),
+ "Risks": A({"subjects":{"type":"array","items":R("Risk")}}),
  "AlertRuleRequest": S({"plan":{"type":"string","pattern":"^[a-z0-9_.-]{1,64}$"},"metric":METRIC,"thresholds":{"type":"array","minItems":1,"maxItems":10,"items":{"type":"integer","minimum":1,"maximum":1000}}},["thresholds"]),
  "AlertRule": A({"name":{"type":"string"},"plan":NL("string"),"metric":NL("string"),"thresholds":{"type":"array","items":{"type":"integer"}},"updatedAt":TIME}),
  "AlertRules": A({"rules":{"type":"array","items":R("AlertRule")},"defaultThresholds":{"type":"array","items":{"type":"integer"}}}),

@@ -211,6 +211,9 @@ final class Suite {
     try (HttpBench bench = new HttpBench(db, options, jar, out)) {
       List<Integer> singles = closed ? options.httpCallers() : List.of(options.httpCallers().get(0));
       List<Integer> batches = closed ? options.batchCallers() : List.of(options.batchCallers().get(0));
+      if (closed) {
+        step("http floor (bare Jetty handler) x" + singles.get(0), () -> bench.floor(singles.get(0)));
+      }
       for (Shape shape : closed ? List.of(Shape.values()) : List.of(Shape.SPREAD)) {
         for (int callers : singles) {
           Row row = step("http consume " + shape.label() + " x" + callers, () -> bench.closedLoop(false, shape, callers));

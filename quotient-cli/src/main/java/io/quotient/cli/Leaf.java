@@ -71,7 +71,7 @@ abstract class Leaf implements Callable<Integer> {
   }
 
   /**
-   * A call to a route the Java client has no method for (health, alerts, webhooks): JSON in and
+   * A call to a route the Java client has no method for (webhooks): JSON in and
    * out, faults mapped like the client's.
    */
   JsonNode raw(String method, String path, String jsonBody) {

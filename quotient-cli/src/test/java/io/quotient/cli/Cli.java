@@ -34,6 +34,25 @@ final class Cli {
     return this;
   }
 
+  /** A run in the background: what it has written so far, and the run once it ends. */
+  record Background(ByteArrayOutputStream out, ByteArrayOutputStream err, java.util.concurrent.CompletableFuture<Run> run) {
+    String errSoFar() {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  Background start(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Map<String, String> environment = Map.copyOf(env);
+    java.util.concurrent.CompletableFuture<Run> run = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      int exit = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+          environment, home, terminal);
+      return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }, runnable -> Thread.ofVirtual().start(runnable));
+    return new Background(out, err, run);
+  }
+
   Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

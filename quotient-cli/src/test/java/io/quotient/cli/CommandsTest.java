@@ -200,9 +200,70 @@ class CommandsTest {
     assertThat(completion.out()).contains("complete -F").contains("subjects").contains("transfer");
     assertThat(cli.run("completion", "fish").exit()).isEqualTo(2);
 
-    // The monitor's routes are not in this server: not found.
-    assertThat(cli.run("alerts", "list").exit()).isEqualTo(4);
+    // The webhooks' routes are not in this server: not found.
     assertThat(cli.run("webhooks", "list").exit()).isEqualTo(4);
+  }
+
+  @Test
+  void alerts_list_with_filters_and_rules() throws Exception {
+    // Alice used 17 of 10: her 8th call fired 80 %, her 10th 95 % and 100 % (the monitor decides from the feed).
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (Output.JSON.readTree(ok(cli.run("alerts", "list", "--subject", "alice", "-o", "json")).out()).path("alerts").size() < 3) {
+      assertThat(System.nanoTime()).as("waiting for alice's alerts").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    golden("alerts.table", ok(cli.run("alerts", "list", "--subject", "alice", "--state", "firing", "--metric", "calls", "-o", "table")).out());
+    golden("alerts.csv", ok(cli.run("alerts", "list", "--subject", "alice", "-o", "csv")).out());
+    golden("alerts.json", ok(cli.run("alerts", "list", "--subject", "alice", "--limit", "1", "-o", "json")).out()
+        .replaceAll("\"id\" : \"[0-9]+\"", "\"id\" : \"ID\""));
+    assertThat(ok(cli.run("alerts", "list", "--subject", "alice", "--state", "resolved", "-o", "csv")).out())
+        .isEqualTo("subject,metric,level,threshold,state,used,limit,windowStart,triggeredAt,resolvedAt,resolvedReason\r\n");
+    assertThat(ok(cli.run("alerts", "list", "--subject", "bob", "-o", "csv")).out().lines()).hasSize(1);
+    Cli.Run bad = cli.run("alerts", "list", "--state", "asleep");
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(5);
+    assertThat(bad.err()).contains("state");
+
+    Cli.Run put = ok(cli.run("alerts", "rules", "put", "tin-seats", "--plan", "tin", "--metric", "seats",
+        "--threshold", "50", "--threshold", "100", "-o", "csv"));
+    assertThat(put.out()).startsWith("name,plan,metric,thresholds,updatedAt\r\ntin-seats,tin,seats,\"[50,100]\",");
+    Cli.Run rules = ok(cli.run("alerts", "rules", "list", "-o", "csv"));
+    assertThat(rules.out()).contains("\r\ntin-seats,tin,seats,\"[50,100]\",");
+    assertThat(rules.err()).contains("default thresholds where no rule applies: [80, 95, 100]");
+    assertThat(cli.run("alerts", "rules", "put", "no-thresholds").exit()).as("--threshold is required").isEqualTo(2);
+    ok(cli.run("alerts", "rules", "delete", "tin-seats"));
+    assertThat(cli.run("alerts", "rules", "delete", "tin-seats").exit()).isEqualTo(4);
+  }
+
+  @Test
+  void events_tail_follows_the_live_stream() throws Exception {
+    ok(cli.run("subjects", "set-plan", "ivy", "tin"));
+    service.consume("ivy", "calls", 1); // the day's one call: a past event
+    Cli.Background tail = cli.start("events", "tail", "--subject", "ivy", "--type", "consume", "-n", "5", "--follow",
+        "--count", "3", "-o", "csv");
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!tail.errSoFar().contains("following the live stream")) {
+      assertThat(tail.run().isDone()).as("the tail ended early: %s", tail.run().getNow(null)).isFalse();
+      assertThat(System.nanoTime()).as("waiting for the stream").isLessThan(deadline);
+      Thread.sleep(20);
+    }
+    service.consume("ivy", "calls", 1); // denied: quota.denied on the stream
+    service.consume("ivy", "calls", 1);
+    Cli.Run run = ok(tail.run().get(20, java.util.concurrent.TimeUnit.SECONDS));
+    golden("tail-follow.csv", run.out().replaceAll(",[0-9]+\r\n", ",ID\r\n"));
+
+    Cli.Background json = cli.start("events", "tail", "--subject", "ivy", "--type", "quota.denied", "-n", "0", "--follow",
+        "--count", "1", "-o", "json");
+    while (!json.errSoFar().contains("following the live stream")) {
+      assertThat(json.run().isDone()).as("the tail ended early: %s", json.run().getNow(null)).isFalse();
+      assertThat(System.nanoTime()).as("waiting for the stream").isLessThan(deadline + 20_000_000_000L);
+      Thread.sleep(20);
+    }
+    service.consume("ivy", "calls", 1);
+    JsonNode line = Output.JSON.readTree(ok(json.run().get(20, java.util.concurrent.TimeUnit.SECONDS)).out());
+    assertThat(line.path("type").asText()).isEqualTo("quota.denied");
+    assertThat(line.path("cursor").asText()).isNotBlank();
+    assertThat(line.path("data").path("subject").asText()).isEqualTo("ivy");
+    assertThat(line.path("data").path("reason").asText()).isEqualTo("quota_exceeded");
   }
 
   @Test

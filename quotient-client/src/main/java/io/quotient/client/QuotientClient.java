@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.quotient.api.AlertRule;
+import io.quotient.api.AlertRuleRequest;
+import io.quotient.api.AlertRules;
+import io.quotient.api.Alerts;
 import io.quotient.api.BatchRequest;
 import io.quotient.api.DenialRates;
 import io.quotient.api.NearLimitPage;
@@ -63,6 +67,7 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The client of a Quotient server's HTTP API.
@@ -108,10 +113,12 @@ import java.util.concurrent.ExecutionException;
 public final class QuotientClient implements AutoCloseable {
   private final Transport transport;
   private final ObjectMapper json;
+  private final Duration streamIdleTimeout;
 
-  private QuotientClient(Transport transport, ObjectMapper json) {
+  private QuotientClient(Transport transport, ObjectMapper json, Duration streamIdleTimeout) {
     this.transport = transport;
     this.json = json;
+    this.streamIdleTimeout = streamIdleTimeout;
   }
 
   /** A builder; {@link Builder#url} and {@link Builder#apiKey} are required. */
@@ -534,6 +541,83 @@ public final class QuotientClient implements AutoCloseable {
     return send(get(eventsPath(requireNonNull(query, "query")), EventPage.class));
   }
 
+  // Monitoring
+  /** Alerts, newest first, filtered by {@code query}. */
+  public Alerts alerts(AlertQuery query) {
+    return await(alertsAsync(query));
+  }
+
+  /** As {@link #alerts(AlertQuery)}, without blocking. */
+  public CompletableFuture<Alerts> alertsAsync(AlertQuery query) {
+    requireNonNull(query, "query");
+    StringJoiner params = new StringJoiner("&", "?", "").setEmptyValue("");
+    if (query.state() != null) {
+      params.add("state=" + encode(query.state()));
+    }
+    if (query.subject() != null) {
+      params.add("subject=" + encode(query.subject()));
+    }
+    if (query.metric() != null) {
+      params.add("metric=" + encode(query.metric()));
+    }
+    if (query.limit() != null) {
+      params.add("limit=" + query.limit());
+    }
+    return send(get("/v1/alerts" + params, Alerts.class));
+  }
+
+  /** Every threshold rule, with the thresholds that apply where none does. */
+  public AlertRules alertRules() {
+    return await(alertRulesAsync());
+  }
+
+  /** As {@link #alertRules()}, without blocking. */
+  public CompletableFuture<AlertRules> alertRulesAsync() {
+    return send(get("/v1/alert-rules", AlertRules.class));
+  }
+
+  /** The threshold rule {@code name}. */
+  public AlertRule alertRule(String name) {
+    return await(alertRuleAsync(name));
+  }
+
+  /** As {@link #alertRule(String)}, without blocking. */
+  public CompletableFuture<AlertRule> alertRuleAsync(String name) {
+    return send(get("/v1/alert-rules/" + segment(name, "name"), AlertRule.class));
+  }
+
+  /** Creates or replaces the threshold rule {@code name}; it applies to decisions from then on. */
+  public AlertRule putAlertRule(String name, AlertRuleRequest request) {
+    return await(putAlertRuleAsync(name, request));
+  }
+
+  /** As {@link #putAlertRule(String, AlertRuleRequest)}, without blocking. */
+  public CompletableFuture<AlertRule> putAlertRuleAsync(String name, AlertRuleRequest request) {
+    return send(put("/v1/alert-rules/" + segment(name, "name"), requireNonNull(request, "request"), AlertRule.class));
+  }
+
+  /** Deletes the threshold rule {@code name} (a problem {@code not-found} when there is none). */
+  public void deleteAlertRule(String name) {
+    await(deleteAlertRuleAsync(name));
+  }
+
+  /** As {@link #deleteAlertRule(String)}, without blocking. */
+  public CompletableFuture<Void> deleteAlertRuleAsync(String name) {
+    // Not resent when the outcome is unknown: a second delete would answer 404 for a deleted rule.
+    return send(new Call<>("DELETE", "/v1/alert-rules/" + segment(name, "name"), null, null, Replay.ONCE, Void.class));
+  }
+
+  /**
+   * Follows the live stream ({@code GET /v1/stream}) on a thread of its own, handing each message
+   * to {@code listener} in feed order, and resuming with {@code Last-Event-ID} after a dropped
+   * connection (see {@link LiveStream}). Close the answer to stop.
+   */
+  public LiveStream stream(StreamQuery query, Consumer<StreamedMessage> listener) {
+    LiveStream stream = new LiveStream(transport, requireNonNull(query, "query"), requireNonNull(listener, "listener"), streamIdleTimeout);
+    stream.start();
+    return stream;
+  }
+
   /**
    * Stops taking calls and closes the connections, after the exchanges in flight have finished
    * (each within the request timeout). Calls after it fail with {@link IllegalStateException}.
@@ -680,8 +764,19 @@ public final class QuotientClient implements AutoCloseable {
     private int breakerFailures = 5;
     private Duration breakerOpenFor = Duration.ofSeconds(5);
     private InstantSource clock = InstantSource.system();
+    private Duration streamIdleTimeout = Duration.ofSeconds(45);
 
     private Builder() {}
+
+    /**
+     * How long a live stream's connection may bring nothing, not even the server's keep-alive
+     * (every 15 s), before it is taken to be dead and opened again from the last cursor; 45 seconds
+     * unless set.
+     */
+    public Builder streamIdleTimeout(Duration timeout) {
+      this.streamIdleTimeout = positive(timeout, "streamIdleTimeout");
+      return this;
+    }
 
     /** The server's base URL, such as {@code http://localhost:8080} (http or https; a path is kept as the prefix). */
     public Builder url(URI url) {
@@ -805,7 +900,7 @@ public final class QuotientClient implements AutoCloseable {
           .build();
       return new QuotientClient(
           new Transport(http, json, url, apiKey, requestTimeout, retries, initialBackoff, maxBackoff,
-              breakerFailures == 0 ? null : new CircuitBreaker(breakerFailures, breakerOpenFor, clock)), json);
+              breakerFailures == 0 ? null : new CircuitBreaker(breakerFailures, breakerOpenFor, clock)), json, streamIdleTimeout);
     }
 
     private static Duration positive(Duration value, String name) {

@@ -268,6 +268,49 @@ final class Transport implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the Server-Sent Events answer of the GET {@code path}, sent once, with
+   * {@code Last-Event-ID} when {@code lastEventId} is not null. A problem answer is thrown as a
+   * {@link QuotientProblemException}; no connection as a {@link QuotientUnreachableException}.
+   */
+  java.io.InputStream openEvents(String path, String lastEventId) {
+    if (closed.get()) {
+      throw new IllegalStateException("the Quotient client is closed");
+    }
+    Call<Void> call = new Call<>("GET", path, null, null, Call.Replay.SAFE, Void.class);
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(requestTimeout) // until the answer's head: the stream itself lasts as long as it lasts
+        .header(Headers.AUTHORIZATION, authorization)
+        .header("Accept", "text/event-stream, " + Headers.PROBLEM_JSON)
+        .header("User-Agent", USER_AGENT)
+        .GET();
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw failed(call, e).exception();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted while waiting for Quotient");
+    }
+    if (response.statusCode() / 100 != 2) {
+      try (java.io.InputStream in = response.body()) {
+        throw refused(call, new BufferedAnswer(response, in.readAllBytes())).exception();
+      } catch (IOException e) {
+        throw new QuotientUnreachableException(
+            "the connection to Quotient at " + base + " was lost during GET " + path + ": " + describe(e), null, e);
+      }
+    }
+    return response.body();
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
   /** A streamed answer's head with its body read whole (a problem is small). */
   private record BufferedAnswer(HttpResponse<java.io.InputStream> head, byte[] body) implements HttpResponse<byte[]> {
     @Override

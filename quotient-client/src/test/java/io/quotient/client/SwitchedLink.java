@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP forwarder to a real server on a port of its own that can be stopped (nothing listens:
  * connections are refused, and open ones are cut) and started again on the same port, so that a
- * client sees the server go down and come back; counts the connections it accepted.
+ * client sees the server go down and come back; counts the connections it accepted. After
+ * {@link #stall()} it forwards nothing more on the open connections but keeps them open (a
+ * half-open connection, as after a partition); new connections work as usual.
  */
 final class SwitchedLink implements AutoCloseable {
   private final int upstreamPort;
@@ -22,6 +24,7 @@ final class SwitchedLink implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
+  private final List<Socket> stalled = new CopyOnWriteArrayList<>();
 
   SwitchedLink(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
@@ -47,6 +50,11 @@ final class SwitchedLink implements AutoCloseable {
     sockets.clear();
   }
 
+  /** Stops forwarding on every open connection, keeping them open until {@link #stop()}. */
+  synchronized void stall() {
+    stalled.addAll(sockets);
+  }
+
   /** Listens again on the same port. */
   synchronized void start() throws IOException {
     listener = listen(port);
@@ -66,19 +74,33 @@ final class SwitchedLink implements AutoCloseable {
         Socket client = from.accept();
         connections.incrementAndGet();
         Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-        sockets.add(client);
-        sockets.add(server);
-        Thread.ofVirtual().start(() -> pump(client, server));
-        Thread.ofVirtual().start(() -> pump(server, client));
+        synchronized (this) {
+          if (from.isClosed()) { // stopped while this connection was being set up: cut it, as stop() does
+            client.close();
+            server.close();
+            return;
+          }
+          sockets.add(client);
+          sockets.add(server);
+        }
+        Thread.ofVirtual().start(() -> pump(client, server, stalled));
+        Thread.ofVirtual().start(() -> pump(server, client, stalled));
       } catch (IOException e) {
         return; // stopped
       }
     }
   }
 
-  private static void pump(Socket from, Socket to) {
+  private static void pump(Socket from, Socket to, List<Socket> stalled) {
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-      in.transferTo(out);
+      byte[] buffer = new byte[16 * 1024];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        if (stalled.contains(from)) {
+          continue; // swallowed: the connection stays open and silent
+        }
+        out.write(buffer, 0, n);
+      }
     } catch (IOException e) {
       // One side closed: close both below.
     } finally {

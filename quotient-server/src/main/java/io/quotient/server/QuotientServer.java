@@ -4,9 +4,10 @@ import io.javalin.Javalin;
 import io.quotient.api.Problem;
 import io.quotient.api.ProblemType;
 import io.quotient.engine.Quotient;
-import io.quotient.redis.RedisBurstLimiter;
 import io.quotient.monitor.Monitor;
+import io.quotient.monitor.signal.Signals;
 import io.quotient.monitor.webhook.Webhooks;
+import io.quotient.redis.RedisBurstLimiter;
 import io.quotient.server.api.Api;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.Authenticator;
@@ -18,6 +19,7 @@ import io.quotient.server.metrics.ServerMetrics;
 import io.quotient.server.problem.JettyErrors;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.server.problem.ProblemMapper;
+import io.quotient.server.signal.Observations;
 import io.quotient.storage.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +63,7 @@ public final class QuotientServer implements AutoCloseable {
   private final Quotient engine;
   private final Monitor monitor;
   private final Webhooks webhooks;
+  private final Observations observations;
   private final ServerMetrics metrics;
   private final Javalin app;
   private final Drain drain;
@@ -71,14 +74,16 @@ public final class QuotientServer implements AutoCloseable {
   private final RedisBurstLimiter redis; // null without QUOTIENT_REDIS_URL
 
   private QuotientServer(
-      Database database, Quotient engine, RedisBurstLimiter redis, Monitor monitor, Webhooks webhooks, ServerMetrics metrics,
-      Javalin app, Drain drain, String generatedAdminKey, List<String> routes, ApiKeys keys) {
+      Database database, Quotient engine, RedisBurstLimiter redis, Monitor monitor, Webhooks webhooks,
+      Observations observations, ServerMetrics metrics, Javalin app, Drain drain, String generatedAdminKey, List<String> routes,
+      ApiKeys keys) {
     this.keys = keys;
     this.redis = redis;
     this.database = database;
     this.engine = engine;
     this.monitor = monitor;
     this.webhooks = webhooks;
+    this.observations = observations;
     this.metrics = metrics;
     this.app = app;
     this.drain = drain;
@@ -105,6 +110,7 @@ public final class QuotientServer implements AutoCloseable {
     ServerMetrics metrics = null;
     ApiKeys keys = null;
     RedisBurstLimiter redis = null;
+    Observations observations = null;
     try {
       CredentialTables.migrate(database.dataSource(), database.schema());
       metrics = new ServerMetrics();
@@ -122,9 +128,12 @@ public final class QuotientServer implements AutoCloseable {
       // start once it has.
       webhooks = new Webhooks(engine, database.dataSource(), clock,
           Webhooks.Settings.defaults().withAllowPrivate(config.webhooksAllowPrivate()), metrics::webhookDelivery);
-      monitor = Monitor.builder(engine, database).clock(clock).projection(webhooks.projection()).onAppended(metrics::monitorEvent).start();
+      Signals signals = new Signals(engine, database.dataSource(), clock);
+      monitor = Monitor.builder(engine, database).clock(clock).onAppended(metrics::monitorEvent)
+          .projection(webhooks.projection()).projection(signals.projection()).start();
       webhooks.start();
       metrics.webhookOutbox(webhooks::backlog);
+      observations = new Observations(signals, clock);
       keys = new ApiKeys(database.dataSource(), clock);
       keys.listenForRevocations();
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
@@ -133,8 +142,8 @@ public final class QuotientServer implements AutoCloseable {
       io.quotient.server.auth.Sessions sessions = new io.quotient.server.auth.Sessions(database.dataSource(), keys, clock);
       Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks,
-          config.upgradeUrl(), sessions);
-      Authenticator authenticator = new Authenticator(keys, tokens, sessions);
+          config.upgradeUrl(), signals, observations, sessions);
+      Authenticator authenticator = new Authenticator(keys, tokens, observations, sessions);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
       Javalin app = Javalin.create(cfg -> {
@@ -195,8 +204,12 @@ public final class QuotientServer implements AutoCloseable {
             + " (is another server using the port? QUOTIENT_PORT picks another)", e);
       }
       log.info("Quotient listening on port {}", app.port());
-      return new QuotientServer(database, engine, redis, monitor, webhooks, metrics, app, drain, generated, List.copyOf(routes), keys);
+      return new QuotientServer(database, engine, redis, monitor, webhooks, observations, metrics, app, drain, generated,
+          List.copyOf(routes), keys);
     } catch (RuntimeException e) {
+      if (observations != null) {
+        observations.close();
+      }
       if (keys != null) {
         keys.close();
       }
@@ -310,6 +323,7 @@ public final class QuotientServer implements AutoCloseable {
     //    for the next start or another instance.
     try {
       webhooks.close();
+      observations.close(); // its reports write through the monitor's signals
       monitor.close();
       engine.close();
     } finally {

@@ -48,6 +48,9 @@ import io.quotient.api.ReserveDecision;
 import io.quotient.api.ReserveRequest;
 import io.quotient.api.Reset;
 import io.quotient.api.ResetRequest;
+import io.quotient.api.Risk;
+import io.quotient.api.Risks;
+import io.quotient.api.SignalRules;
 import io.quotient.api.Settlement;
 import io.quotient.api.Subject;
 import io.quotient.api.SubjectRequest;
@@ -329,6 +332,28 @@ class OpenApiContractTest {
     // A subject token reads its own usage, and nothing else.
     ok(call("GET", "/v1/subjects/{id}/usage", "/v1/subjects/oa-s/usage", token.token(), null), 200, Usage.class);
     refused("GET", "/v1/subjects/{id}/usage", "/v1/subjects/oa-u/usage", token.token(), null, 403, ProblemType.FORBIDDEN);
+  }
+
+  @Test
+  @Order(6)
+  void signals_and_risk() throws InterruptedException {
+    // Three idempotency conflicts make a race signal: the risk answer then has a signal to check.
+    String t = "/v1/consume";
+    for (int i = 1; i <= 4; i++) {
+      server.postWithKey(t, service, "oa-race", "{\"subject\":\"oa-1\",\"metric\":\"exports\",\"amount\":" + i + "}");
+    }
+    io.quotient.testing.Eventually.await("the conflicts are reported", java.time.Duration.ofSeconds(20),
+        () -> server.get("/v1/subjects/oa-1/risk", read).json().get("signals").size() > 0);
+    Risk risk = ok(call("GET", "/v1/subjects/{id}/risk", "/v1/subjects/oa-1/risk", read, null), 200, Risk.class);
+    assertThat(risk.signals()).isNotEmpty();
+    refused("GET", "/v1/subjects/{id}/risk", "/v1/subjects/oa-nobody/risk", read, null, 404, ProblemType.NOT_FOUND);
+    ok(call("GET", "/v1/risk", "/v1/risk?min=1", read, null), 200, Risks.class);
+    refused("GET", "/v1/risk", "/v1/risk?min=101", read, null, 422, ProblemType.INVALID_FIELD);
+    String r = "/v1/signal-rules";
+    SignalRules rules = ok(call("GET", r, r, read, null), 200, SignalRules.class);
+    refused("GET", r, r, service, null, 403, ProblemType.FORBIDDEN);
+    ok(call("PUT", r, r, ADMIN_KEY, rules), 200, SignalRules.class);
+    refused("PUT", r, r, ADMIN_KEY, "{\"denialBurst\":{\"count\":1}}", 422, ProblemType.INVALID_FIELD);
   }
 
   @Test

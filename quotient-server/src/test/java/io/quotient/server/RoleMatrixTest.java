@@ -75,6 +75,10 @@ class RoleMatrixTest {
       new Route("GET", "/v1/alerts", "/v1/alerts", null, READ),
       // A stream that is let in never ends: the bad filter makes it answer (422) once let in.
       new Route("GET", "/v1/stream", "/v1/stream?types=nope", null, STREAM),
+      new Route("GET", "/v1/signal-rules", "/v1/signal-rules", null, READ),
+      new Route("PUT", "/v1/signal-rules", "/v1/signal-rules", "{}", ADMIN),
+      new Route("GET", "/v1/subjects/{id}/risk", "/v1/subjects/s1/risk", null, READ),
+      new Route("GET", "/v1/risk", "/v1/risk", null, READ),
       new Route("POST", "/v1/keys", "/v1/keys", "{\"name\":\"m\",\"role\":\"read\"}", ADMIN),
       new Route("GET", "/v1/keys", "/v1/keys", null, ADMIN),
       new Route("DELETE", "/v1/keys/{id}", "/v1/keys/key_none", null, ADMIN),

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -67,7 +68,9 @@ class UsagePageBrowserTest {
   }
 
   static void waitFor(Duration bound, java.util.function.BooleanSupplier condition) {
-    new WebDriverWait(browser.driver, bound, Duration.ofMillis(50)).until(d -> condition.getAsBoolean());
+    // A live update redraws the cards: an element found a moment ago may be gone, so look again.
+    new WebDriverWait(browser.driver, bound, Duration.ofMillis(50)).ignoring(StaleElementReferenceException.class)
+        .until(d -> condition.getAsBoolean());
   }
 
   static WebElement card(String metric) {
@@ -142,7 +145,7 @@ class UsagePageBrowserTest {
     waitFor(Duration.ofSeconds(5), () -> "open".equals(browser.driver.findElement(By.tagName("body")).getDomAttribute("data-stream")));
     assertThat(browser.driver.findElement(By.id("live")).getText()).isEqualTo("Live");
     browser.driver.executeScript("window.__marker = 'same page';");
-    assertThat(text(card("projects"), "used")).isEqualTo("0 of 3 used");
+    waitFor(Duration.ofSeconds(2), () -> text(card("projects"), "used").equals("0 of 3 used"));
     long sent = System.nanoTime();
     consume("projects", 1);
     waitFor(Duration.ofSeconds(2), () -> text(card("projects"), "used").equals("1 of 3 used"));

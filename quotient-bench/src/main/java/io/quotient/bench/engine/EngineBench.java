@@ -23,6 +23,8 @@ import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
 import io.quotient.plan.Rate;
 import io.quotient.rate.BurstLimiter;
+import io.quotient.monitor.Monitor;
+import io.quotient.monitor.signal.Signals;
 import io.quotient.storage.Database;
 import io.quotient.subject.Subject;
 import java.time.Duration;
@@ -57,7 +59,8 @@ public final class EngineBench {
 
   /**
    * Closed loop with {@code callers} callers, spread or hot; when {@code monitored}, with the
-   * monitor (its alert projection following the feed) running on the same engine and database.
+   * monitor (threshold alerts and abuse signals) following the feed while the load runs. The row's
+   * note then says how long the monitor took, after the load, to handle what it had not yet.
    */
   public Row closedLoop(Shape shape, int callers, boolean monitored) throws Exception {
     String name = monitored ? "engine consume, monitor on" : "engine consume";
@@ -66,7 +69,14 @@ public final class EngineBench {
           ? ConsumeWorkload.spread(f.quotient, f.expectation)
           : ConsumeWorkload.on(f.quotient, Subjects.HOT, f.expectation);
       Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
-      return f.finish(Row.of(name, shape, Integer.toString(callers), m, null, errors(m)), Map.of());
+      String note = errors(m);
+      if (f.monitor != null) {
+        long start = System.nanoTime();
+        f.monitor.catchUp(Duration.ofMinutes(5));
+        String lag = String.format(Locale.ROOT, "monitor caught up %d ms after the load", (System.nanoTime() - start) / 1_000_000);
+        note = note == null ? lag : note + "; " + lag;
+      }
+      return f.finish(Row.of(name, shape, Integer.toString(callers), m, null, note), Map.of());
     }
   }
 
@@ -122,7 +132,7 @@ public final class EngineBench {
     final Database database;
     final Quotient quotient;
     final Expectation expectation = new Expectation();
-    private io.quotient.monitor.Monitor monitor;
+    final Monitor monitor;
     private boolean closed;
 
     Fixture(boolean createSpreadSubjects) throws Exception {
@@ -169,9 +179,10 @@ public final class EngineBench {
           expectation.answered(d.allowed() ? 1 : 0, 1, d.allowed() ? 0 : 1);
         }
       }
-      if (monitored) {
-        monitor = io.quotient.monitor.Monitor.builder(quotient, database).start();
-      }
+      // Started after the set-up, from the feed's head: it follows the measured load only.
+      monitor = monitored
+          ? Monitor.builder(quotient, database).projection(new Signals(quotient, database.dataSource(), java.time.Clock.systemUTC()).projection()).start()
+          : null;
     }
 
     /** Closes the engine (finishing its batches), audits, and returns the row with the audit's verdict. */

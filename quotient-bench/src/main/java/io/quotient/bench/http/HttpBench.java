@@ -10,6 +10,7 @@ import io.quotient.bench.audit.Postgres;
 import io.quotient.bench.load.ClosedLoop;
 import io.quotient.bench.load.Measurement;
 import io.quotient.bench.load.OpenLoop;
+import io.quotient.bench.load.Probe;
 import io.quotient.bench.report.Row;
 import io.quotient.bench.report.Shape;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class HttpBench implements AutoCloseable {
   private ServerProcess server;
   private String key;
   private long cappedCalls;
+  private double floor; // single consumes per second of the bare Jetty handler, 0 until measured
 
   /** Scenarios on {@code db} against the server in {@code jar}. */
   public HttpBench(Postgres db, Options options, Path jar, PrintStream out) {
@@ -80,12 +82,55 @@ public final class HttpBench implements AutoCloseable {
     }
   }
 
-  /** Closed loop: single consumes or batches of {@value #BATCH}, spread or hot. */
+  /**
+   * The HTTP floor: {@link JettyFloor} in a process of its own, loaded exactly as the server's
+   * single consumes are ({@code callers} connections, the same requests), after the same JIT warm-up
+   * as the server gets. Its rate is what {@link #closedLoop} rates single consumes against; run it
+   * before the server starts, so that only one of them loads the machine.
+   */
+  public Row floor(int callers) throws Exception {
+    Path dir = Files.createTempDirectory("quotient-bench-floor");
+    try (ServerProcess jetty = ServerProcess.startFloor(dir.resolve("floor.log"))) {
+      out.println("  floor: pid " + jetty.pid() + ", port " + jetty.port());
+      Expectation ignored = new Expectation();
+      ConsumeOverHttp workload = ConsumeOverHttp.of(jetty.port(), "qk_floor", 0, null, ignored);
+      ClosedLoop.run(workload, 64, Duration.ZERO, options.quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15));
+      Probe cpu = Probe.of(jetty::cpuNanos);
+      Probe sys = Probe.of(jetty::systemCpuNanos);
+      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(cpu, sys));
+      floor = m.decisionsPerSecond();
+      return new Row("http floor: bare Jetty handler", Shape.SPREAD, Integer.toString(callers), m.decisionsPerSecond(),
+          m.latencyMillis(50), m.latencyMillis(99), m.latencyMillis(99.9), -1, -1, "-", true,
+          cpuPerCall(cpu, sys, m) + "; reads the body, answers fixed JSON");
+    }
+  }
+
+  /**
+   * Closed loop: single consumes or batches of {@value #BATCH}, spread or hot. The note gives the
+   * server's CPU time per call over the window (all its threads) and, for single consumes, the
+   * share of the {@linkplain #floor floor}.
+   */
   public Row closedLoop(boolean batch, Shape shape, int callers) throws Exception {
     start();
     ConsumeOverHttp workload = workload(batch, shape == Shape.HOT ? Subjects.HOT : null);
-    Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
-    return audited(Row.of(name(batch), shape, Integer.toString(callers), m, null, note(m, batch)), Map.of());
+    Probe cpu = Probe.of(server::cpuNanos);
+    Probe sys = Probe.of(server::systemCpuNanos);
+    Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(cpu, sys));
+    String note = cpuPerCall(cpu, sys, m);
+    if (!batch && floor > 0) {
+      note += String.format(Locale.ROOT, "; %.0f%% of the Jetty floor", 100 * m.decisionsPerSecond() / floor);
+    }
+    String more = note(m, batch);
+    return audited(Row.of(name(batch), shape, Integer.toString(callers), m, null, more == null ? note : note + "; " + more),
+        Map.of());
+  }
+
+  /** The server's CPU per call over the window, with the kernel's part of it when {@code /proc} tells. */
+  private static String cpuPerCall(Probe cpu, Probe sys, Measurement m) {
+    double calls = Math.max(1, m.calls());
+    String total = String.format(Locale.ROOT, "JVM CPU %,.0f µs/call", cpu.delta() / 1000.0 / calls);
+    boolean proc = Files.isReadable(Path.of("/proc/self/stat"));
+    return !proc || sys.delta() < 0 ? total : total + String.format(Locale.ROOT, " (%,.0f in the kernel)", sys.delta() / 1000.0 / calls);
   }
 
   /** The deny path over HTTP: single consumes on the capped subject, no warm-up; runs once per server. */

@@ -74,6 +74,58 @@ public final class ServerProcess implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Starts the {@linkplain JettyFloor HTTP floor} from this suite's own jar, with the server's heap
+   * and {@value #EXTRA_OPTIONS}, and waits until it answers.
+   */
+  public static ServerProcess startFloor(Path log) throws IOException, InterruptedException {
+    int port = freePort();
+    List<String> command = new ArrayList<>();
+    command.add(javaExecutable());
+    command.add(HEAP);
+    String extra = System.getenv(EXTRA_OPTIONS);
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
+    command.add("-cp");
+    try {
+      command.add(Path.of(JettyFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("cannot find the suite's own jar", e);
+    }
+    command.add(JettyFloor.class.getName());
+    command.add(Integer.toString(port));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ServerProcess floor = new ServerProcess(builder.start(), port, log);
+    floor.awaitReady(Duration.ofSeconds(60));
+    return floor;
+  }
+
+  /**
+   * The CPU time the process has used so far, user and system, in nanoseconds (all its threads:
+   * request handling, the engine's writers, JIT compilers and GC).
+   */
+  public long cpuNanos() {
+    return process.info().totalCpuDuration().map(Duration::toNanos)
+        .orElseThrow(() -> new IllegalStateException("the CPU time of process " + process.pid() + " is not readable"));
+  }
+
+  /**
+   * The system (kernel) part of {@link #cpuNanos}, from {@code /proc/PID/stat} ({@code stime}, in
+   * the 10 ms ticks Linux reports to user space); -1 where there is no {@code /proc}.
+   */
+  public long systemCpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      // Fields after the command name, which is in parentheses and may hold spaces: state is the
+      // first, stime (field 15 of proc(5)) the thirteenth.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[12]) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** The port it listens on. */
   public int port() {
     return port;

@@ -19,11 +19,11 @@ final class Callers {
 
   /**
    * Starts {@code count} callers, waits until each has opened its session, runs {@code atStart},
-   * then {@code warmup} and {@code duration} measured, joins them and merges their figures.
+   * then {@code warmup} and {@code duration} measured (read by {@code probes}), joins them and merges their figures.
    */
   static Measurement drive(
       Workload workload, int count, String name, Phase phase, Duration warmup, Duration duration, Runnable atStart,
-      Body body) throws InterruptedException {
+      List<Probe> probes, Body body) throws InterruptedException {
     List<CallerStats> stats = new ArrayList<>(count);
     List<Thread> threads = new ArrayList<>(count);
     CountDownLatch ready = new CountDownLatch(count);
@@ -55,7 +55,7 @@ final class Callers {
     }
     ready.await();
     atStart.run();
-    long elapsed = phase.runPhases(warmup, duration);
+    long elapsed = phase.runPhases(warmup, duration, probes);
     for (Thread thread : threads) {
       thread.join(Duration.ofSeconds(60));
     }

@@ -19,9 +19,15 @@ public final class ClosedLoop {
   /** Runs {@code workload} with {@code callers} callers: {@code warmup}, then {@code duration} measured. */
   public static Measurement run(Workload workload, int callers, Duration warmup, Duration duration)
       throws InterruptedException {
+    return run(workload, callers, warmup, duration, List.of());
+  }
+
+  /** As {@link #run(Workload, int, Duration, Duration)}, reading {@code probes} as the measurement window opens and closes. */
+  public static Measurement run(Workload workload, int callers, Duration warmup, Duration duration, List<Probe> probes)
+      throws InterruptedException {
     Phase phase = new Phase();
     return Callers.drive(
-        workload, callers, "caller", phase, warmup, duration, () -> {}, (session, stats) -> loop(session, phase, stats));
+        workload, callers, "caller", phase, warmup, duration, () -> {}, probes, (session, stats) -> loop(session, phase, stats));
   }
 
   private static void loop(Session session, Phase phase, CallerStats stats) {

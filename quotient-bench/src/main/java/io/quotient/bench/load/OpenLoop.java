@@ -35,7 +35,7 @@ public final class OpenLoop {
     Phase phase = new Phase();
     long[] origin = new long[1];
     return Callers.drive(
-        workload, workers, "worker", phase, warmup, duration, () -> origin[0] = System.nanoTime(),
+        workload, workers, "worker", phase, warmup, duration, () -> origin[0] = System.nanoTime(), List.of(),
         (session, mine) -> {
           while (true) {
             long due = origin[0] + (long) (tickets.getAndIncrement() * intervalNanos);

@@ -20,18 +20,24 @@ final class Phase {
     started.await();
   }
 
-  /** Starts the callers, sleeps through warm-up and measurement, stops them; returns the window's length. */
-  long runPhases(Duration warmup, Duration duration) throws InterruptedException {
+  /**
+   * Starts the callers, sleeps through warm-up and measurement (reading {@code probes} as the
+   * window opens and closes), stops them; returns the window's length.
+   */
+  long runPhases(Duration warmup, Duration duration, List<Probe> probes) throws InterruptedException {
     state = WARMING_UP;
     started.countDown();
     Thread.sleep(warmup);
+    probes.forEach(Probe::start);
     long start = System.nanoTime();
     measureEndNanos = start + duration.toNanos(); // the end first: whoever sees the start sees the end
     measureStartNanos = start;
     state = MEASURING;
     Thread.sleep(duration);
     state = STOPPED;
-    return System.nanoTime() - measureStartNanos;
+    long elapsed = System.nanoTime() - measureStartNanos;
+    probes.forEach(Probe::end);
+    return elapsed;
   }
 
   static Measurement failIfAllFailed(Measurement measurement, List<CallerStats> stats) {

@@ -5,9 +5,11 @@ import io.javalin.http.Context;
 import io.quotient.engine.Quotient;
 import io.quotient.monitor.Monitor;
 import io.quotient.monitor.webhook.Webhooks;
+import io.quotient.monitor.signal.Signals;
 import io.quotient.server.auth.ApiKeys;
 import io.quotient.server.auth.SubjectTokens;
 import io.quotient.server.metrics.ServerMetrics;
+import io.quotient.server.signal.Observations;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
@@ -15,7 +17,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, alerts (over the monitor), the live stream, analytics, credentials (keys, subject tokens and the dashboard's sessions) and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, analytics, abuse signals, webhooks, credentials (keys, subject tokens and the dashboard's sessions) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -36,6 +38,7 @@ public final class Api {
   private final AlertRoutes alerts;
   private final StreamRoutes stream;
   private final WebhookRoutes webhooks;
+  private final SignalRoutes signals;
   private final SessionRoutes sessions;
 
   /**
@@ -59,12 +62,14 @@ public final class Api {
       BooleanSupplier accepting,
       Webhooks webhooks,
       String upgradeUrl,
+      Signals signals,
+      Observations observations,
       io.quotient.server.auth.Sessions sessions) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
-    this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests());
-    this.refunds = new RefundRoutes(engine, exchange);
+    this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests(), observations);
+    this.refunds = new RefundRoutes(engine, exchange, observations);
     this.transfers = new TransferRoutes(engine, exchange);
-    this.reservations = new ReservationRoutes(engine, exchange, metrics);
+    this.reservations = new ReservationRoutes(engine, exchange, metrics, observations);
     this.plans = new PlanRoutes(engine, exchange);
     this.subjects = new SubjectRoutes(engine, exchange, clock, limits.defaultPlan());
     this.events = new EventRoutes(engine);
@@ -75,6 +80,7 @@ public final class Api {
     this.stream = new StreamRoutes(engine, metrics, accepting);
     this.webhooks = new WebhookRoutes(webhooks, exchange);
     this.analytics = new AnalyticsRoutes(monitor.analytics(), upgradeUrl);
+    this.signals = new SignalRoutes(engine, signals, exchange);
     this.sessions = new SessionRoutes(sessions, exchange);
   }
 
@@ -102,6 +108,7 @@ public final class Api {
     stream.register(routes);
     webhooks.register(routes);
     analytics.register(routes);
+    signals.register(routes);
     // Operations, no credential.
     operations.register(routes);
   }

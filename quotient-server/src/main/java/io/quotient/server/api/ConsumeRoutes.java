@@ -21,6 +21,7 @@ import io.quotient.engine.Quotient;
 import io.quotient.server.auth.Access;
 import io.quotient.server.metrics.ServerMetrics;
 import io.quotient.server.problem.ProblemException;
+import io.quotient.server.signal.Observations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,8 +34,10 @@ final class ConsumeRoutes {
   private final Exchange exchange;
   private final ServerMetrics metrics;
   private final int maxBatchRequests;
+  private final Observations observations;
 
-  ConsumeRoutes(Quotient engine, Exchange exchange, ServerMetrics metrics, int maxBatchRequests) {
+  ConsumeRoutes(Quotient engine, Exchange exchange, ServerMetrics metrics, int maxBatchRequests, Observations observations) {
+    this.observations = observations;
     this.engine = engine;
     this.exchange = exchange;
     this.metrics = metrics;
@@ -53,6 +56,7 @@ final class ConsumeRoutes {
     long start = System.nanoTime();
     ConsumeResult result = engine.consume(request);
     metrics.decisionTime("consume", Duration.ofNanos(System.nanoTime() - start));
+    Outcomes.report(observations, request.subject(), result);
     Decision decision = decided(result);
     metrics.decision("consume", outcome(decision));
     Exchange.replayed(ctx, decision.replayed());
@@ -96,6 +100,7 @@ final class ConsumeRoutes {
     List<BatchResult> out = new ArrayList<>(results.size());
     for (int i = 0; i < results.size(); i++) {
       String keyField = elements.get(i).field("idempotencyKey");
+      Outcomes.report(observations, requests.get(i).subject(), results.get(i));
       switch (results.get(i)) {
         case Decision d -> {
           metrics.decision("batch", outcome(d));

@@ -39,7 +39,18 @@ final class Exchange {
     }
     byte[] bytes;
     try {
-      bytes = ctx.req().getInputStream().readNBytes(maxBodyBytes + 1);
+      InputStream in = ctx.req().getInputStream();
+      if (declared >= 0) {
+        // The declared length, read into an array of that size: readNBytes(limit) would go through
+        // an 8 KiB buffer and a copy for every small body.
+        bytes = new byte[(int) declared];
+        int read = in.readNBytes(bytes, 0, bytes.length);
+        if (read < bytes.length) {
+          bytes = java.util.Arrays.copyOf(bytes, read);
+        }
+      } else {
+        bytes = in.readNBytes(maxBodyBytes + 1); // chunked: no length to trust
+      }
     } catch (IOException e) {
       throw new ProblemException(ProblemType.MALFORMED_JSON, "the body could not be read: " + e.getMessage());
     }

@@ -8,10 +8,20 @@ import io.quotient.decision.IdempotencyInFlight;
 import io.quotient.decision.IdempotencyMismatch;
 import io.quotient.decision.Reserved;
 import io.quotient.server.problem.ProblemException;
+import io.quotient.server.signal.Observations;
 
 /** The engine's consume outcomes that are not decisions, as the problems they stand for. */
 final class Outcomes {
   private Outcomes() {}
+
+  /** Reports {@code subject}'s idempotency conflict, if {@code result} is one, to the signals. */
+  static void report(Observations observations, String subject, ConsumeResult result) {
+    switch (result) {
+      case IdempotencyMismatch m -> observations.conflict(subject, 422);
+      case IdempotencyInFlight f -> observations.conflict(subject, 409);
+      default -> {}
+    }
+  }
 
   /** A decision, or the problem an idempotency outcome stands for (naming the header). */
   static Decision decided(ConsumeResult result) {

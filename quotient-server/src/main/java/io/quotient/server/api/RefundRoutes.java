@@ -14,6 +14,7 @@ import io.quotient.refund.RefundRequest;
 import io.quotient.refund.RefundResult;
 import io.quotient.server.auth.Access;
 import io.quotient.server.problem.ProblemException;
+import io.quotient.server.signal.Observations;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,8 +22,10 @@ import java.util.Set;
 final class RefundRoutes {
   private final Quotient engine;
   private final Exchange exchange;
+  private final Observations observations;
 
-  RefundRoutes(Quotient engine, Exchange exchange) {
+  RefundRoutes(Quotient engine, Exchange exchange, Observations observations) {
+    this.observations = observations;
     this.engine = engine;
     this.exchange = exchange;
   }
@@ -55,10 +58,14 @@ final class RefundRoutes {
           "consume " + n.consumeEventId() + " has " + n.refundable() + " units left to refund",
           amount == null ? "eventId" : "amount",
           Map.of("consumeEventId", Long.toString(n.consumeEventId()), "refundable", n.refundable()));
-      case RefundResult.KeyMismatch m ->
-          throw Outcomes.mismatch(new IdempotencyMismatch(m.requestKey()), Headers.IDEMPOTENCY_KEY);
-      case RefundResult.KeyInFlight f ->
-          throw Outcomes.inFlight(new IdempotencyInFlight(f.requestKey()), Headers.IDEMPOTENCY_KEY);
+      case RefundResult.KeyMismatch m -> {
+        observations.conflict(subject, 422);
+        throw Outcomes.mismatch(new IdempotencyMismatch(m.requestKey()), Headers.IDEMPOTENCY_KEY);
+      }
+      case RefundResult.KeyInFlight f -> {
+        observations.conflict(subject, 409);
+        throw Outcomes.inFlight(new IdempotencyInFlight(f.requestKey()), Headers.IDEMPOTENCY_KEY);
+      }
     }
   }
 

@@ -23,6 +23,7 @@ import io.quotient.reservation.ReserveRequest;
 import io.quotient.server.auth.Access;
 import io.quotient.server.metrics.ServerMetrics;
 import io.quotient.server.problem.ProblemException;
+import io.quotient.server.signal.Observations;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,8 +42,10 @@ final class ReservationRoutes {
   private final Quotient engine;
   private final Exchange exchange;
   private final ServerMetrics metrics;
+  private final Observations observations;
 
-  ReservationRoutes(Quotient engine, Exchange exchange, ServerMetrics metrics) {
+  ReservationRoutes(Quotient engine, Exchange exchange, ServerMetrics metrics, Observations observations) {
+    this.observations = observations;
     this.engine = engine;
     this.exchange = exchange;
     this.metrics = metrics;
@@ -68,6 +71,7 @@ final class ReservationRoutes {
     long start = System.nanoTime();
     ConsumeResult result = engine.reserve(request);
     metrics.decisionTime("reserve", Duration.ofNanos(System.nanoTime() - start));
+    Outcomes.report(observations, consume.subject(), result);
     ReserveDecision out;
     if (result instanceof Reserved r) {
       metrics.decision("reserve", "allowed");

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.security.RouteRole;
 import io.quotient.server.problem.ProblemException;
 import io.quotient.api.ProblemType;
+import io.quotient.server.signal.Observations;
 import java.util.Optional;
 import java.util.Set;
 
@@ -11,6 +12,7 @@ import java.util.Set;
  * Decides, before a matched route runs, who is calling ({@code Authorization: Bearer …}, an API
  * key or a subject token) and whether the route's {@link Access} allows it: 401 for no, unknown,
  * revoked or expired credentials, 403 for a role or token scope that does not reach the route.
+ * Each refusal is reported to the signals (credential abuse: bursts per key and per client address).
  *
  * <p>Thread-safe.
  */
@@ -24,11 +26,13 @@ public final class Authenticator {
 
   private final ApiKeys keys;
   private final SubjectTokens tokens;
+  private final Observations observations;
   private final Sessions sessions;
 
-  public Authenticator(ApiKeys keys, SubjectTokens tokens, Sessions sessions) {
+  public Authenticator(ApiKeys keys, SubjectTokens tokens, Observations observations, Sessions sessions) {
     this.keys = keys;
     this.tokens = tokens;
+    this.observations = observations;
     this.sessions = sessions;
   }
 
@@ -47,14 +51,16 @@ public final class Authenticator {
     } else {
       try {
         credential = authenticate(authorization);
-      } catch (ProblemException e) {
+      } catch (Refused e) {
+        observations.refused(e.keyId, address(ctx), null, 401);
         ctx.header("WWW-Authenticate", "Bearer");
-        throw e;
+        throw e.problem;
       }
     }
     switch (credential) {
       case Credential.Key key -> {
         if (!access.allows(key.role())) {
+          observations.refused(key.id(), address(ctx), null, 403);
           throw new ProblemException(ProblemType.FORBIDDEN,
               "a " + key.role().wireName() + " key may not use this route; it needs one of "
                   + access.roles().stream().map(Role::wireName).sorted().toList());
@@ -64,6 +70,7 @@ public final class Authenticator {
         // The stream has no subject in its path: it filters by the token's subject itself.
         if (!access.admitsSubjectTokens()
             || (access != Access.STREAM && !token.subject().equals(ctx.pathParam(SUBJECT_PARAM)))) {
+          observations.refused(null, address(ctx), token.subject(), 403);
           throw new ProblemException(ProblemType.FORBIDDEN,
               "a subject token reads only its own subject's usage, analytics, recommendation and stream");
         }
@@ -78,11 +85,12 @@ public final class Authenticator {
    * cookie by itself whoever made the page that asks.
    */
   private Credential fromSession(Context ctx, String cookie) {
-    Sessions.Session session = sessions.find(cookie).orElseThrow(
-        () -> unauthorized("the session has ended (signed out, expired or its key revoked); sign in again"));
+    Sessions.Session session = sessions.find(cookie).orElseThrow(() -> new ProblemException(ProblemType.UNAUTHORIZED,
+        "the session has ended (signed out, expired or its key revoked); sign in again"));
     String method = ctx.method().name();
     boolean write = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
     if (write && !Sessions.csrfMatches(session, ctx.header(Sessions.CSRF_HEADER))) {
+      observations.refused(session.key().id(), address(ctx), null, 403);
       throw new ProblemException(ProblemType.FORBIDDEN,
           "a write made with the session cookie must carry the session's CSRF token in " + Sessions.CSRF_HEADER);
     }
@@ -102,6 +110,23 @@ public final class Authenticator {
       throw new IllegalStateException("no credential on a route that needs one: " + ctx.path());
     }
     return credential;
+  }
+
+  /** The client's address as the socket sees it (a proxy in front is one address for all its clients). */
+  private static String address(Context ctx) {
+    return ctx.req().getRemoteAddr();
+  }
+
+  /** A 401, with the id of the key presented when it is known (revoked). */
+  private static final class Refused extends RuntimeException {
+    final ProblemException problem;
+    final String keyId;
+
+    Refused(ProblemException problem, String keyId) {
+      super(problem.getMessage(), null, false, false);
+      this.problem = problem;
+      this.keyId = keyId;
+    }
   }
 
   private Credential authenticate(String header) {
@@ -125,12 +150,12 @@ public final class Authenticator {
       throw unauthorized("the API key is not known");
     }
     if (key.get().revokedAt() != null) {
-      throw unauthorized("the API key was revoked at " + key.get().revokedAt());
+      throw new Refused(new ProblemException(ProblemType.UNAUTHORIZED, "the API key was revoked at " + key.get().revokedAt()), key.get().id());
     }
     return new Credential.Key(key.get().id(), key.get().name(), key.get().role());
   }
 
-  private static ProblemException unauthorized(String detail) {
-    return new ProblemException(ProblemType.UNAUTHORIZED, detail);
+  private static Refused unauthorized(String detail) {
+    return new Refused(new ProblemException(ProblemType.UNAUTHORIZED, detail), null);
   }
 }

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
@@ -41,6 +43,15 @@ public final class ServerMetrics implements AutoCloseable {
   private final DistributionSummary writerBatchSizes;
   private final Timer writerCommits;
   private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+  // Meters by their tags, looked up once: building and registering a meter on every request (a
+  // Meter.Id with sorted tags, then the registry's own lookup) cost more than the recording.
+  private final Map<RequestTags, Timer> requests = new ConcurrentHashMap<>();
+  private final Map<DecisionTags, Counter> decisions = new ConcurrentHashMap<>();
+  private final Map<String, Timer> decisionTimes = new ConcurrentHashMap<>();
+
+  private record RequestTags(String method, String route, int status) {}
+
+  private record DecisionTags(String operation, String outcome) {}
 
   public ServerMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -124,22 +135,22 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** Records one answered request. */
   public void request(String method, String route, int status, Duration took) {
-    Timer.builder("quotient.http.requests")
-        .description("HTTP requests by route template and status")
-        .tag("method", method)
-        .tag("route", route)
-        .tag("status", Integer.toString(status))
-        .register(registry)
+    requests.computeIfAbsent(new RequestTags(method, route, status), t -> Timer.builder("quotient.http.requests")
+            .description("HTTP requests by route template and status")
+            .tag("method", t.method())
+            .tag("route", t.route())
+            .tag("status", Integer.toString(t.status()))
+            .register(registry))
         .record(took);
   }
 
   /** Records one decision: {@code outcome} is {@code allowed} or a denial reason. */
   public void decision(String operation, String outcome) {
-    Counter.builder("quotient.decisions")
-        .description("decisions by outcome")
-        .tag("operation", operation)
-        .tag("outcome", outcome)
-        .register(registry)
+    decisions.computeIfAbsent(new DecisionTags(operation, outcome), t -> Counter.builder("quotient.decisions")
+            .description("decisions by outcome")
+            .tag("operation", t.operation())
+            .tag("outcome", t.outcome())
+            .register(registry))
         .increment();
   }
 
@@ -150,11 +161,11 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** Records how long the engine took to decide (and durably commit). */
   public void decisionTime(String operation, Duration took) {
-    Timer.builder("quotient.decision")
-        .description("time until the engine's durable decision")
-        .tag("operation", operation)
-        .publishPercentileHistogram()
-        .register(registry)
+    decisionTimes.computeIfAbsent(operation, op -> Timer.builder("quotient.decision")
+            .description("time until the engine's durable decision")
+            .tag("operation", op)
+            .publishPercentileHistogram()
+            .register(registry))
         .record(took);
   }
 

@@ -194,7 +194,8 @@ function renderRisk(id, risk) {
   const t = el('table', { id: id + '-table' });
   $(id).replaceChildren(t);
   table(id + '-table', [{ label: C.subject }, { label: C.score, num: true }, { label: C.signals }],
-    items.map((r) => [r.subject ? subjectLink(r.subject) : S.none, r.score, (r.signals || []).map((s) => (typeof s === 'string' ? s : s.name || s.type || JSON.stringify(s))).join(', ')]));
+    items.map((r) => [r.subject ? subjectLink(r.subject) : S.none, r.band ? `${r.score} (${r.band})` : r.score,
+      (r.signals || []).map((s) => (typeof s === 'string' ? s : `${s.signal || s.name || s.type} ${s.score ?? ''}`.trim())).join(', ') || S.none]));
 }
 
 // ---- Live feed ------------------------------------------------------------------------------
