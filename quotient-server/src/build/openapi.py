@@ -47,6 +47,7 @@ REPLAYED = {"Idempotent-Replayed":{"description":"true when this is the stored a
 ENF = [{"bearer":["service","admin"]}]
 ADM = [{"bearer":["admin"]}]
 RD = [{"bearer":["admin","read"]}]
+SESS = [{"sessionCookie":[]},{"bearer":["admin","read"]}]
 USG = [{"bearer":["admin","service","read"]},{"subjectToken":[]}]
 def op(op_id, summary, tag, security, responses, params=None, req=None, desc=None):
     o = {"operationId": op_id, "summary": summary, "tags": [tag], "responses": responses}
@@ -197,6 +198,18 @@ paths = {
     "post": op("createKey", "Create an API key (the key is shown once; only its hash is stored)","administration",ADM, {**ok("201", "The key", R("IssuedKey")), **problems(*AUTH, *BODY)}, None, body(R("KeyRequest"))),
     "get": op("listKeys", "Every API key (without the keys)","administration",ADM, {**ok("200", "Keys", R("Keys")), **problems(*AUTH)})},
  "/v1/keys/{id}": {"delete": op("revokeKey", "Revoke an API key; it stops working at once","administration",ADM, {**ok("200", "The revoked key", R("Key")), **problems(*AUTH, "invalid-field", "not-found", "last-admin-key")}, [ID])},
+ "/v1/session": {
+    "post": op("openSession", "Sign in to the dashboard: exchange an admin or read key for a session cookie","administration",None,
+      {**ok("201", "The session; Set-Cookie quotient_session (HttpOnly, SameSite=Strict, Path=/, Secure over TLS)", R("Session"),
+            {"Set-Cookie":{"description":"the session cookie","schema":{"type":"string"}}}),
+       **problems(*AUTH, *BODY)}, None, body(R("SessionRequest")),
+      "The key in the body is the credential. A service key is refused (403): the dashboard reads and administers. Every other route then accepts the cookie instead of Authorization, with the key's role; a write made with the cookie (any method but GET, HEAD, OPTIONS) must carry the session's csrfToken in X-CSRF-Token, or is refused with 403 forbidden. The session ends after 8 hours, at sign-out, or when its key is revoked."),
+    "get": op("getSession", "The session the cookie stands for, with its CSRF token (for a page that reloads)","administration",SESS,
+      {**ok("200", "The session", R("Session")), **problems(*AUTH, "not-found")}, None, None,
+      "404 when the request came with an API key instead of the cookie."),
+    "delete": op("closeSession", "Sign out: the session ends and the cookie is cleared","administration",SESS,
+      {"204": resp("Signed out; Set-Cookie clears the cookie"), **problems(*AUTH, "not-found")}, None, None,
+      "Needs X-CSRF-Token like any write made with the cookie.")},
  "/v1/openapi.json": {"get": op("getOpenApi", "This document","operations",None, {**ok("200", "OpenAPI 3.0", {"type":"object"}), **problems()})},
  "/health/live": {"get": op("getLiveness", "The process is up","operations",None, {**ok("200", "Up", R("Health")), **problems()})},
  "/health/ready": {"get": op("getReadiness", "The database answers and the server takes requests","operations",None, {**ok("200", "Ready", R("Health")), **problems()})},
@@ -313,6 +326,8 @@ schemas = {
  "Reset": A({"eventId":{"type":"string"}}),
  "TokenRequest": S({"ttlSeconds":{"type":"integer","minimum":1,"maximum":86400,"default":900}}),
  "Token": A({"token":{"type":"string"},"subject":SUBJ,"expiresAt":TIME}),
+ "SessionRequest": S({"key":{"type":"string","maxLength":200}},["key"]),
+ "Session": A({"role":{"type":"string","enum":["admin","read"]},"keyName":{"type":"string"},"csrfToken":{"type":"string"},"expiresAt":TIME}),
  "EventPage": A({"events":{"type":"array","items":EVENT},"nextCursor":{"type":"string","description":"where the next page starts, always present: the last event's cursor when the page is full (limit events), else the position the read reached (every event committed before it has been passed); an empty page keeps the follower's place"}}),
  "KeyRequest": S({"name":{"type":"string","maxLength":100},"role":{"type":"string","enum":["admin","service","read"]}},["name","role"]),
  "Key": A(KEY),
@@ -380,7 +395,7 @@ doc = {"openapi":"3.0.3",
  "info":{"title":"Quotient","version":"1","description":"Usage quotas over HTTP. Credentials: Authorization: Bearer <api key> (roles admin, service, read) or a subject token. Errors are RFC 9457 problems with a stable type (urn:quotient:problem:<name>) and the offending field. A 503 storage-unavailable leaves the outcome unknown: retry with the same Idempotency-Key. The records of the Java module quotient-api are this document's schemas."},
  "tags":[{"name":"enforcement"},{"name":"administration"},{"name":"monitoring"},{"name":"webhooks"},{"name":"analytics"},{"name":"operations"}],
  "paths": paths,
- "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"}},"schemas":schemas}}
+ "components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer","description":"an API key (qk_…); the scopes listed per operation are the roles allowed"},"subjectToken":{"type":"http","scheme":"bearer","description":"a subject token (qst_…) from POST /v1/subjects/{id}/tokens"},"sessionCookie":{"type":"apiKey","in":"cookie","name":"quotient_session","description":"the dashboard session from POST /v1/session, with the role of the key it was opened with; writes also need X-CSRF-Token"}},"schemas":schemas}}
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../main/resources/io/quotient/server/api/openapi.json")
 with open(out, "w") as f:
     json.dump(doc, f, indent=1)

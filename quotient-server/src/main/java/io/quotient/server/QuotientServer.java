@@ -139,10 +139,11 @@ public final class QuotientServer implements AutoCloseable {
       String generated = keys.bootstrap(config.bootstrapAdminKey()).orElse(null);
       SubjectTokens tokens = SubjectTokens.load(database.dataSource(), clock);
       Drain drain = new Drain();
+      io.quotient.server.auth.Sessions sessions = new io.quotient.server.auth.Sessions(database.dataSource(), keys, clock);
       Api api = new Api(engine, monitor, keys, tokens, database.dataSource(), metrics, clock,
           new Api.Limits(config.maxBodyBytes(), config.maxBatchRequests(), config.defaultPlan()), drain::accepting, webhooks,
-          config.upgradeUrl(), signals, observations);
-      Authenticator authenticator = new Authenticator(keys, tokens, observations);
+          config.upgradeUrl(), signals, observations, sessions);
+      Authenticator authenticator = new Authenticator(keys, tokens, observations, sessions);
       ServerMetrics m = metrics;
       List<String> routes = new ArrayList<>();
       Javalin app = Javalin.create(cfg -> {

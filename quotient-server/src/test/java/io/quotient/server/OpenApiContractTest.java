@@ -381,6 +381,24 @@ class OpenApiContractTest {
 
   @Test
   @Order(6)
+  void the_dashboard_session() {
+    String s = "/v1/session";
+    TestServer.Response opened = call("POST", s, s, null, new io.quotient.api.SessionRequest(read));
+    io.quotient.api.Session session = ok(opened, 201, io.quotient.api.Session.class);
+    assertThat(session.role()).isEqualTo("read");
+    refused("POST", s, s, null, "{\"key\":\"qk_never-issued-000000000000000000000000000\"}", 401, ProblemType.UNAUTHORIZED);
+    String setCookie = opened.headers().firstValue("Set-Cookie").orElseThrow();
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    // The cookie is not a Bearer credential: only the answers are checked against the document.
+    ok(call("GET", s, s, null, null, Map.of("Cookie", cookie), false), 200, io.quotient.api.Session.class);
+    refused("GET", s, s, read, null, 404, ProblemType.NOT_FOUND);
+    TestServer.Response out = call("DELETE", s, s, null, null, Map.of("Cookie", cookie, "X-CSRF-Token", session.csrfToken()), false);
+    assertThat(out.status()).isEqualTo(204);
+    refused("DELETE", s, s, read, null, 404, ProblemType.NOT_FOUND);
+  }
+
+  @Test
+  @Order(6)
   void webhooks() {
     String w = "/v1/webhooks";
     IssuedWebhook issued = ok(call("POST", w, w, ADMIN_KEY,

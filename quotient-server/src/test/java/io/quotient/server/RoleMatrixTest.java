@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,6 +89,11 @@ class RoleMatrixTest {
       new Route("POST", "/v1/webhooks/{id}/test", "/v1/webhooks/wh_none/test", null, ADMIN),
       new Route("POST", "/v1/webhooks/{id}/rotate-secret", "/v1/webhooks/wh_none/rotate-secret", null, ADMIN),
       new Route("GET", "/v1/webhooks/{id}/deliveries", "/v1/webhooks/wh_none/deliveries", null, ADMIN),
+      // Signing in is public (the key is in the body); "{}" lacks it, so everyone gets the same 422.
+      new Route("POST", "/v1/session", "/v1/session", "{}", PUBLIC),
+      // With a key rather than the cookie these answer 404: there is no session to show or end.
+      new Route("GET", "/v1/session", "/v1/session", null, READ),
+      new Route("DELETE", "/v1/session", "/v1/session", null, READ),
       new Route("GET", "/v1/openapi.json", "/v1/openapi.json", null, PUBLIC),
       new Route("GET", "/health/live", "/health/live", null, PUBLIC),
       new Route("GET", "/health/ready", "/health/ready", null, PUBLIC),
@@ -107,6 +113,41 @@ class RoleMatrixTest {
     credentials.put("revoked", revoked);
     credentials.put("unknown", "qk_this-key-was-never-issued-0000000000000");
     credentials.put("token", server.post("/v1/subjects/s1/tokens", TestServer.ADMIN_KEY, "{}").json().get("token").asText());
+    sessions.put("admin", SessionTest.signIn(server, TestServer.ADMIN_KEY));
+    sessions.put("read", SessionTest.signIn(server, credentials.get("read")));
+  }
+
+  static final Map<String, SessionTest.Cookie> sessions = new HashMap<>();
+
+  static Stream<Arguments> sessionMatrix() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Route route : ROUTES) {
+      // Signing out would end the session the next cases use: SessionTest covers it.
+      if (!route.template().equals("/v1/session") || route.method().equals("GET")) {
+        for (String role : List.of("admin", "read")) {
+          cases.add(Arguments.of(route.method() + " " + route.template(), role, route));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  /** A dashboard session (cookie and CSRF token) reaches exactly what its key's role reaches. */
+  @ParameterizedTest(name = "{0} as a {1} session")
+  @MethodSource("sessionMatrix")
+  void a_session_reaches_exactly_its_keys_routes(String name, String role, Route route) {
+    SessionTest.Cookie session = sessions.get(role);
+    Map<String, String> headers = new HashMap<>(session.headers());
+    if (route.body() != null) {
+      headers.put("Content-Type", "application/json");
+    }
+    TestServer.Response r = server.send(route.method(), route.path(), null, route.body(), headers);
+    if (route.allowed().contains(role)) {
+      assertThat(r.status()).as(r.toString()).isNotIn(401, 403);
+    } else {
+      assertThat(r.status()).as(r.toString()).isEqualTo(403);
+      assertThat(r.problemType()).isEqualTo("forbidden");
+    }
   }
 
   @AfterAll

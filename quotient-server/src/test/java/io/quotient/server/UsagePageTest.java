@@ -52,6 +52,20 @@ class UsagePageTest {
   }
 
   @Test
+  void the_admin_dashboard_is_served_and_may_not_be_framed() {
+    for (String path : List.of("/admin", "/admin/", "/admin/index.html")) {
+      TestServer.Response page = server.send("GET", path, null, null, Map.of());
+      assertThat(page.status()).as(path + " " + page).isEqualTo(200);
+      assertThat(page.body()).contains("/admin/admin.js", "/webjars/chart.js/4.4.1/dist/chart.umd.js");
+      assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .contains("frame-ancestors 'none'").contains("script-src 'self'");
+      assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+    }
+    assertThat(server.send("GET", "/admin/strings.js", null, null, Map.of()).body()).contains("export const STRINGS");
+    assertThat(server.send("GET", "/admin/admin.css", null, null, Map.of()).status()).isEqualTo(200);
+  }
+
+  @Test
   void the_api_still_answers_problems_and_unknown_pages_are_404() {
     assertThat(server.send("GET", "/usage/nope.js", null, null, Map.of()).status()).isEqualTo(404);
     assertThat(server.get("/v1/plans", null).status()).isEqualTo(401);

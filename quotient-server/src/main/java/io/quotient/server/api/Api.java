@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 /**
  * The v1 routes and the operations routes, over one engine, registered by resource: deciding
  * ({@link ConsumeRoutes}), refunds, reservations, plans, subjects (with usage, grants and resets),
- * events, alerts (over the monitor), the live stream, analytics, abuse signals, webhooks, credentials (keys and subject tokens) and operations. Every handler reads its input
+ * events, alerts (over the monitor), the live stream, analytics, abuse signals, webhooks, credentials (keys, subject tokens and the dashboard's sessions) and operations. Every handler reads its input
  * strictly, calls the engine once, and writes an {@code io.quotient.api} record; quota logic lives
  * in the engine only.
  *
@@ -39,6 +39,7 @@ public final class Api {
   private final StreamRoutes stream;
   private final WebhookRoutes webhooks;
   private final SignalRoutes signals;
+  private final SessionRoutes sessions;
 
   /**
    * The request limits.
@@ -62,7 +63,8 @@ public final class Api {
       Webhooks webhooks,
       String upgradeUrl,
       Signals signals,
-      Observations observations) {
+      Observations observations,
+      io.quotient.server.auth.Sessions sessions) {
     Exchange exchange = new Exchange(limits.maxBodyBytes());
     this.consume = new ConsumeRoutes(engine, exchange, metrics, limits.maxBatchRequests(), observations);
     this.refunds = new RefundRoutes(engine, exchange, observations);
@@ -79,6 +81,7 @@ public final class Api {
     this.webhooks = new WebhookRoutes(webhooks, exchange);
     this.analytics = new AnalyticsRoutes(monitor.analytics(), upgradeUrl);
     this.signals = new SignalRoutes(engine, signals, exchange);
+    this.sessions = new SessionRoutes(sessions, exchange);
   }
 
   /** The OpenAPI document served at {@code GET /v1/openapi.json}. */
@@ -97,6 +100,7 @@ public final class Api {
     plans.register(routes);
     subjects.register(routes);
     credentials.register(routes);
+    sessions.register(routes);
     events.register(routes);
     reports.register(routes);
     // Monitoring.

@@ -22,14 +22,18 @@ public final class Authenticator {
   /** The path parameter a subject token's scope is checked against. */
   public static final String SUBJECT_PARAM = "id";
 
+  private static final String SESSION_ATTRIBUTE = "quotient.session";
+
   private final ApiKeys keys;
   private final SubjectTokens tokens;
   private final Observations observations;
+  private final Sessions sessions;
 
-  public Authenticator(ApiKeys keys, SubjectTokens tokens, Observations observations) {
+  public Authenticator(ApiKeys keys, SubjectTokens tokens, Observations observations, Sessions sessions) {
     this.keys = keys;
     this.tokens = tokens;
     this.observations = observations;
+    this.sessions = sessions;
   }
 
   /** The before-matched handler: authenticates and authorises, or throws a 401 or 403 problem. */
@@ -40,12 +44,18 @@ public final class Authenticator {
     }
     Access access = (Access) roles.iterator().next();
     Credential credential;
-    try {
-      credential = authenticate(ctx.header("Authorization"));
-    } catch (Refused e) {
-      observations.refused(e.keyId, address(ctx), null, 401);
-      ctx.header("WWW-Authenticate", "Bearer");
-      throw e.problem;
+    String authorization = ctx.header("Authorization");
+    String cookie = ctx.cookie(Sessions.COOKIE);
+    if ((authorization == null || authorization.isBlank()) && cookie != null) {
+      credential = fromSession(ctx, cookie);
+    } else {
+      try {
+        credential = authenticate(authorization);
+      } catch (Refused e) {
+        observations.refused(e.keyId, address(ctx), null, 401);
+        ctx.header("WWW-Authenticate", "Bearer");
+        throw e.problem;
+      }
     }
     switch (credential) {
       case Credential.Key key -> {
@@ -67,6 +77,30 @@ public final class Authenticator {
       }
     }
     ctx.attribute(ATTRIBUTE, credential);
+  }
+
+  /**
+   * A dashboard session's cookie: the session's key, and for a write (any method but GET, HEAD
+   * and OPTIONS) the session's CSRF token in {@code X-CSRF-Token}, since a browser sends the
+   * cookie by itself whoever made the page that asks.
+   */
+  private Credential fromSession(Context ctx, String cookie) {
+    Sessions.Session session = sessions.find(cookie).orElseThrow(() -> new ProblemException(ProblemType.UNAUTHORIZED,
+        "the session has ended (signed out, expired or its key revoked); sign in again"));
+    String method = ctx.method().name();
+    boolean write = !(method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS"));
+    if (write && !Sessions.csrfMatches(session, ctx.header(Sessions.CSRF_HEADER))) {
+      observations.refused(session.key().id(), address(ctx), null, 403);
+      throw new ProblemException(ProblemType.FORBIDDEN,
+          "a write made with the session cookie must carry the session's CSRF token in " + Sessions.CSRF_HEADER);
+    }
+    ctx.attribute(SESSION_ATTRIBUTE, session);
+    return session.key();
+  }
+
+  /** The dashboard session the request was authenticated with, if it came with the cookie. */
+  public static java.util.Optional<Sessions.Session> session(Context ctx) {
+    return java.util.Optional.ofNullable(ctx.attribute(SESSION_ATTRIBUTE));
   }
 
   /** The credential the request was authenticated with; only on routes that need one. */

@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Serves the web pages from the classpath: {@code /usage} (the end user's page, opened as
- * {@code /usage#token=…} so the token never travels in a URL sent to a server) and Chart.js under
+ * {@code /usage#token=…} so the token never travels in a URL sent to a server), {@code /admin} (the
+ * dashboard, signed in with a session cookie from {@code POST /v1/session}) and Chart.js under
  * {@code /webjars/}. The pages call the same public API as everyone else; nothing here reads a
  * credential.
  *
@@ -33,6 +34,20 @@ public final class WebPages {
       files.location = Location.CLASSPATH;
       files.headers = headers(frameOrigins);
     });
+    cfg.staticFiles.add(files -> {
+      files.hostedPath = "/admin";
+      files.directory = ROOT + "/admin";
+      files.location = Location.CLASSPATH;
+      files.headers = adminHeaders();
+    });
+  }
+
+  /** The admin dashboard acts with a session cookie: nobody may frame it (clickjacking). */
+  static Map<String, String> adminHeaders() {
+    Map<String, String> headers = headers(List.of());
+    headers.put("Content-Security-Policy", headers.get("Content-Security-Policy").replace("frame-ancestors 'self'", "frame-ancestors 'none'"));
+    headers.put("X-Frame-Options", "DENY");
+    return headers;
   }
 
   /** The security headers of a page that {@code frameOrigins} may embed. */
