@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code webhooks} calls routes the server does not serve yet: here a real HTTP receiver in their
- * place records what the CLI sends and answers as those routes do. ({@code alerts} and
- * {@code events tail --follow} run against a real server in {@link CommandsTest}.)
+ * What {@code webhooks add | test} send, recorded by a real HTTP receiver standing in for the
+ * server (the test kit's server refuses the loopback URLs a test could receive on). {@code webhooks
+ * list}, {@code alerts} and {@code events tail --follow} run against a real server in
+ * {@link CommandsTest}.
  */
 class MonitorCommandsTest {
   static HttpServer receiver;
