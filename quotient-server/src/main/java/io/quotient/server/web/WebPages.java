@@ -35,6 +35,12 @@ public final class WebPages {
       files.headers = headers(frameOrigins);
     });
     cfg.staticFiles.add(files -> {
+      files.hostedPath = "/shared"; // the modules both pages import
+      files.directory = ROOT + "/shared";
+      files.location = Location.CLASSPATH;
+      files.headers = headers(List.of());
+    });
+    cfg.staticFiles.add(files -> {
       files.hostedPath = "/admin";
       files.directory = ROOT + "/admin";
       files.location = Location.CLASSPATH;

@@ -1,6 +1,7 @@
 // The admin dashboard: one module, no framework. Signed in by a session cookie (POST /v1/session);
 // every write carries the session's CSRF token. Views: the overview (#) and a subject (#subject=id).
 import { STRINGS as S } from '/admin/strings.js';
+import { readEvents } from '/shared/sse.js';
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 15000;
@@ -212,21 +213,7 @@ async function startFeed() {
     if (!r.ok || !r.body) throw new Error(String(r.status));
     $('feed-state').textContent = S.feedLive;
     document.body.dataset.stream = 'open';
-    const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const type = (block.match(/^event: (.*)$/m) || [])[1];
-        const data = (block.match(/^data: (.*)$/m) || [])[1];
-        if (type && data) addFeed(type, data);
-      }
-    }
+    await readEvents(r, (message) => { if (message.type && message.data) addFeed(message.type, message.data); });
   } catch { /* aborted or down: retried below */ }
   document.body.dataset.stream = 'closed';
   if (feedAbort === controller && session) { $('feed-state').textContent = S.feedDown; setTimeout(startFeed, 3000); }

@@ -2,6 +2,7 @@
 // (usage, analytics, recommendation), never kept apart from it. The subject token comes from the
 // URL's fragment (#token=…), which browsers never send to a server.
 import { STRINGS as S } from '/usage/strings.js';
+import { readEvents } from '/shared/sse.js';
 
 const POLL_MS = 1000; // without the stream: within the 2 s the page promises
 const STREAM_POLL_MS = 10000; // with the stream: a safety net only
@@ -247,19 +248,7 @@ async function follow() {
     streaming = true;
     $('live').textContent = S.live;
     document.body.dataset.stream = 'open';
-    const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      let end;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (/^data:/m.test(block)) refresh();
-      }
-    }
+    await readEvents(r, () => refresh());
   } catch {
     // Falls back to polling below.
   }
