@@ -7,13 +7,10 @@ import io.quotient.InvalidArgumentException;
 import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.Decision;
 import io.quotient.engine.Quotient;
-import io.quotient.event.Event;
-import io.quotient.event.EventPage;
-import io.quotient.event.EventQuery;
 import io.quotient.grant.GrantRequest;
+import io.quotient.monitor.FeedMessages;
 import io.quotient.monitor.Monitor;
 import io.quotient.monitor.message.Message;
-import io.quotient.monitor.message.Messages;
 import io.quotient.plan.Enforcement;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Period;
@@ -75,14 +72,7 @@ class AlertsTest {
 
   /** The subject's alert messages so far, in feed order. */
   private static List<Message> alerts(String subject) {
-    monitor.catchUp(Duration.ofSeconds(30));
-    List<Message> out = new ArrayList<>();
-    EventQuery query = new EventQuery(subject, null, io.quotient.feed.FeedCursor.beginning(), 1000);
-    EventPage page = engine.events(query);
-    for (Event event : page.events()) {
-      Messages.of(event).filter(m -> m.type().startsWith("alert.")).ifPresent(out::add);
-    }
-    return out;
+    return FeedMessages.of(engine, monitor, subject, type -> type.startsWith("alert."));
   }
 
   @Test

@@ -7,12 +7,9 @@ import io.quotient.InvalidArgumentException;
 import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.Decision;
 import io.quotient.engine.Quotient;
-import io.quotient.event.Event;
-import io.quotient.event.EventQuery;
-import io.quotient.feed.FeedCursor;
+import io.quotient.monitor.FeedMessages;
 import io.quotient.monitor.Monitor;
 import io.quotient.monitor.message.Message;
-import io.quotient.monitor.message.Messages;
 import io.quotient.plan.Limit;
 import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
@@ -72,19 +69,7 @@ class SignalsTest {
 
   /** The signal messages so far (of {@code subject}, or of every subject when null), in feed order. */
   private static List<Message> signalsOf(String subject) {
-    monitor.catchUp(Duration.ofSeconds(30));
-    List<Message> out = new ArrayList<>();
-    FeedCursor cursor = FeedCursor.beginning();
-    while (true) {
-      var page = engine.events(new EventQuery(subject, null, cursor, 1000));
-      for (Event event : page.events()) {
-        Messages.of(event).filter(m -> m.type().equals("abuse.detected") || m.type().equals("spike.detected")).ifPresent(out::add);
-      }
-      if (page.events().size() < 1000) {
-        return out;
-      }
-      cursor = page.nextCursor();
-    }
+    return FeedMessages.of(engine, monitor, subject, type -> type.equals("abuse.detected") || type.equals("spike.detected"));
   }
 
   @Test
