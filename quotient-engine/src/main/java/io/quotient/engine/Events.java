@@ -1,6 +1,5 @@
 package io.quotient.engine;
 
-import io.quotient.decision.DenialReason;
 import io.quotient.decision.ItemDecision;
 import io.quotient.event.Event;
 import io.quotient.event.EventItem;
@@ -8,7 +7,6 @@ import io.quotient.event.EventPage;
 import io.quotient.event.EventQuery;
 import io.quotient.event.EventType;
 import io.quotient.feed.FeedCursor;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,8 +21,8 @@ import java.util.Map;
 
 /**
  * Writing and reading the audit trail. Events are written in the same transaction as the change
- * they record, many per statement; their per-item context is JSON that PostgreSQL itself unpacks
- * on the way out, so that an idempotent replay can rebuild the first decision exactly.
+ * they record, many per statement; their per-item context is JSON, read back as text and unpacked
+ * by {@link JsonReader}, so that an idempotent replay can rebuild the first decision exactly.
  */
 final class Events {
   private Events() {}
@@ -259,14 +257,10 @@ final class Events {
     return value.indexOf('\\') >= 0 || value.indexOf('\t') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
   }
 
+  /** The columns {@link #read} reads: the JSON as text, unpacked in Java (see {@link JsonReader}). */
   private static final String COLUMNS =
       "e.id, e.at, e.type, e.subject, e.allowed, e.reason, e.scope, e.idempotency_key, e.related_event_id,"
-          + " e.reservation_id,"
-          + " ARRAY(SELECT key FROM json_each_text(e.metadata) ORDER BY key),"
-          + " ARRAY(SELECT value FROM json_each_text(e.metadata) ORDER BY key),"
-          + " ARRAY(SELECT key FROM json_each_text(e.detail) ORDER BY key),"
-          + " ARRAY(SELECT value FROM json_each_text(e.detail) ORDER BY key),"
-          + " e.tx::text";
+          + " e.reservation_id, e.metadata::text, e.detail::text, e.items::text, e.tx::text";
 
   static Map<Long, Event> byIds(Connection c, Collection<Long> ids) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events e WHERE e.id = ANY(?) ORDER BY e.id")) {
@@ -365,7 +359,7 @@ final class Events {
             id,
             new Event(
                 id,
-                new FeedCursor(Long.parseLong(rs.getString(15)), id),
+                new FeedCursor(Long.parseLong(rs.getString(14)), id),
                 Store.instant(rs, 2),
                 EventType.fromWireName(rs.getString(3)),
                 rs.getString(4),
@@ -375,15 +369,10 @@ final class Events {
                 rs.getString(8),
                 relatedOrNull,
                 rs.getString(10),
-                new ArrayList<>(),
-                pairs(rs.getArray(11), rs.getArray(12)),
-                pairs(rs.getArray(13), rs.getArray(14))));
+                JsonReader.items(rs.getString(13)).stream().map(Events::toEventItem).toList(),
+                JsonReader.pairs(rs.getString(11)),
+                JsonReader.pairs(rs.getString(12))));
       }
-    }
-    if (!events.isEmpty()) {
-      Map<Long, List<ItemDecision>> items = items(c, events.keySet());
-      events.replaceAll(
-          (id, event) -> event.withItems(items.getOrDefault(id, List.of()).stream().map(Events::toEventItem).toList()));
     }
     return events;
   }
@@ -391,29 +380,14 @@ final class Events {
   /** The decided items of each event, as they were decided. */
   static Map<Long, List<ItemDecision>> items(Connection c, Collection<Long> ids) throws SQLException {
     Map<Long, List<ItemDecision>> items = new HashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT e.id, x.metric, x.amount, x.\"limit\", x.used, x.held, x.remaining, x.\"bonusRemaining\","
-                + " x.\"windowStart\", x.\"resetsAt\", x.\"fromPlan\", x.\"fromBonus\", x.overage, x.reason"
-                + " FROM events e CROSS JOIN LATERAL json_to_recordset(e.items) AS x(i int, metric text, amount bigint,"
-                + " \"limit\" bigint, used bigint, held bigint, remaining bigint, \"bonusRemaining\" bigint,"
-                + " \"windowStart\" timestamptz, \"resetsAt\" timestamptz, \"fromPlan\" bigint, \"fromBonus\" bigint,"
-                + " overage bigint, reason text)"
-                + " WHERE e.id = ANY(?) ORDER BY e.id, x.i")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, items::text FROM events WHERE id = ANY(?)")) {
       ps.setArray(1, c.createArrayOf("int8", ids.toArray(new Long[0])));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          items
-              .computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-              .add(
-                  ItemDecision.of(rs.getString(2), rs.getLong(3))
-                      .limit(nullableLong(rs, 4), nullableLong(rs, 7))
-                      .usage(rs.getLong(5), rs.getLong(6))
-                      .bonusRemaining(rs.getLong(8))
-                      .window(Store.instant(rs, 9), Store.instant(rs, 10))
-                      .split(rs.getLong(11), rs.getLong(12), rs.getLong(13))
-                      .reason(DenialReason.fromWireName(rs.getString(14)))
-                      .build());
+          List<ItemDecision> decided = JsonReader.items(rs.getString(2));
+          if (!decided.isEmpty()) {
+            items.put(rs.getLong(1), decided);
+          }
         }
       }
     }
@@ -441,13 +415,4 @@ final class Events {
     return rs.wasNull() ? null : value;
   }
 
-  private static Map<String, String> pairs(Array keys, Array values) throws SQLException {
-    String[] k = (String[]) keys.getArray();
-    String[] v = (String[]) values.getArray();
-    Map<String, String> map = new LinkedHashMap<>();
-    for (int i = 0; i < k.length; i++) {
-      map.put(k[i], v[i]);
-    }
-    return map;
-  }
 }

@@ -37,12 +37,4 @@ public record Event(
     String reservationId,
     List<EventItem> items,
     Map<String, String> metadata,
-    Map<String, String> detail) {
-
-  /** The same event with other items. */
-  public Event withItems(List<EventItem> value) {
-    return new Event(
-        id, cursor, at, type, subject, allowed, reason, scope, idempotencyKey, relatedEventId, reservationId, value, metadata,
-        detail);
-  }
-}
+    Map<String, String> detail) {}
