@@ -31,14 +31,21 @@ import org.slf4j.LoggerFactory;
  * <p><b>Exactly once.</b> A step of a projection is one transaction: claim the projection's row in
  * {@code monitor_projections} with {@code SELECT … FOR UPDATE SKIP LOCKED} (an instance that finds
  * it claimed skips the step: another is on it), read the page of the feed after the row's cursor
- * on that same connection, hand it to the handler (which writes on that connection), move the
- * cursor past the page, commit. The cursor and the handler's writes commit together or not at all,
- * so a crash at any point leaves the page to be handled again from the old cursor, and no two
- * instances ever hold the row at once. Events appended by the handler commit with it too.
+ * (on that same connection, or from the {@link RecentPages} another projection read), hand it to
+ * the handler (which writes on that connection), move the cursor past the page, commit. The cursor
+ * and the handler's writes commit together or not at all, so a crash at any point leaves the page
+ * to be handled again from the old cursor, and no two instances ever hold the row at once. Events
+ * appended by the handler commit with it too.
  *
  * <p><b>Waking.</b> Each projection runs on a virtual thread of its own that, once caught up,
  * sleeps until the engine commits something (its commit signal) or the poll interval passes (for
  * what other engine instances commit), and after a failed step for a pause before trying again.
+ * After a step that handled events and caught up it lets at least the
+ * {@linkplain Pace#linger() linger} pass (from the step's start) before the next: a step is a
+ * transaction with a durable commit, and under load the engine commits hundreds of times a second;
+ * stepping on every one of them cost the engine a third of its throughput per projection (measured
+ * with a projection that does nothing), while one step per linger handles the same events in a few
+ * large pages. A quiet feed's first event is still handled at once.
  *
  * <p>Thread-safe.
  */
@@ -59,29 +66,46 @@ public final class Projector implements AutoCloseable {
   private final DataSource dataSource;
   private final Clock clock;
   private final long pollNanos;
+  private final long lingerNanos;
   private final int batchSize;
   private final Consumer<NewEvent> appended;
   private final Map<String, Runner> runners = new LinkedHashMap<>();
+  private final RecentPages recentPages = new RecentPages(32);
   private AutoCloseable wakeHandle;
   private volatile boolean closed;
 
   /**
-   * A projector on the engine's database.
+   * How a projector paces its steps.
    *
    * @param pollInterval how often a caught-up projection looks for what other instances committed
+   * @param linger after a step that handled events and caught up, the least time from its start to
+   *     the next step's (zero: step on every commit); under load a projection lags the feed by about
+   *     this much at most
    * @param batchSize events per step, 1 to 1000
+   */
+  public record Pace(Duration pollInterval, Duration linger, int batchSize) {
+    public Pace {
+      InvalidArgumentException.require(
+          pollInterval != null && !pollInterval.isNegative() && !pollInterval.isZero(), "pollInterval", "must be positive");
+      InvalidArgumentException.require(linger != null && !linger.isNegative(), "linger", "must not be negative");
+      InvalidArgumentException.require(batchSize >= 1 && batchSize <= EventQuery.MAX_LIMIT, "batchSize", "must be between 1 and 1000");
+    }
+  }
+
+  /**
+   * A projector on the engine's database.
+   *
+   * @param pace how often it steps and how much each step handles
    * @param appended told about every event a handler appended, after its commit (for metrics)
    */
-  public Projector(
-      Quotient engine, DataSource dataSource, Clock clock, Duration pollInterval, int batchSize, Consumer<NewEvent> appended) {
+  public Projector(Quotient engine, DataSource dataSource, Clock clock, Pace pace, Consumer<NewEvent> appended) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.clock = Objects.requireNonNull(clock, "clock");
-    InvalidArgumentException.require(
-        pollInterval != null && !pollInterval.isNegative() && !pollInterval.isZero(), "pollInterval", "must be positive");
-    InvalidArgumentException.require(batchSize >= 1 && batchSize <= EventQuery.MAX_LIMIT, "batchSize", "must be between 1 and 1000");
-    this.pollNanos = pollInterval.toNanos();
-    this.batchSize = batchSize;
+    Objects.requireNonNull(pace, "pace");
+    this.pollNanos = pace.pollInterval().toNanos();
+    this.lingerNanos = pace.linger().toNanos();
+    this.batchSize = pace.batchSize();
     this.appended = Objects.requireNonNull(appended, "appended");
   }
 
@@ -188,7 +212,9 @@ public final class Projector implements AutoCloseable {
   private void wakeAll() {
     for (Runner runner : runners.values()) {
       runner.woken = true;
-      LockSupport.unpark(runner.thread);
+      if (!runner.lingering) { // a lingering runner reads woken when its linger ends
+        LockSupport.unpark(runner.thread);
+      }
     }
   }
 
@@ -204,13 +230,14 @@ public final class Projector implements AutoCloseable {
           c.rollback();
           return Outcome.BUSY;
         }
-        EventPage page = engine.events(c, new EventQuery(null, null, cursor, batchSize));
+        EventPage page = recentPages.after(cursor, () -> engine.events(c, new EventQuery(null, null, cursor, batchSize)));
+        runner.handledLastStep = !page.events().isEmpty();
         if (page.events().isEmpty()) {
           c.rollback(); // nothing to handle: leave the row as it is (no write per poll)
           runner.reached = runner.reached.max(page.nextCursor());
           return Outcome.CAUGHT_UP;
         }
-        Batch batch = new Batch(name, c, page.events(), clock.instant(), engine);
+        Batch batch = new Batch(name, c, page.events(), clock.instant(), engine, cursor, page.nextCursor());
         runner.projection.handler().handle(batch);
         move(c, name, page.nextCursor(), page.events().size(), batch.now());
         c.commit();
@@ -294,6 +321,10 @@ public final class Projector implements AutoCloseable {
     final Thread thread;
     volatile boolean woken;
     volatile FeedCursor reached = FeedCursor.beginning();
+    /** Whether the last step handled events (an empty look is not followed by a linger). */
+    volatile boolean handledLastStep;
+    /** Whether it is waiting out a linger (commits then only set woken, they do not unpark it). */
+    volatile boolean lingering;
 
     Runner(Projection projection) {
       this.projection = projection;
@@ -304,6 +335,7 @@ public final class Projector implements AutoCloseable {
       long pauseNanos = Math.max(pollNanos, TimeUnit.SECONDS.toNanos(1));
       while (!closed) {
         woken = false;
+        long began = System.nanoTime();
         Outcome outcome;
         try {
           outcome = step(this);
@@ -314,7 +346,20 @@ public final class Projector implements AutoCloseable {
           LockSupport.parkNanos(pauseNanos);
           continue;
         }
-        if (outcome != Outcome.HANDLED && !woken && !closed) {
+        if (outcome == Outcome.HANDLED) {
+          continue;
+        }
+        // Only after handling something: an empty look (a poll) must not delay the next event.
+        // A commit during the linger only sets woken: unparking the thread at each of hundreds of
+        // commits a second, only for it to park again, cost a no-op projection 3 points of the
+        // engine's throughput.
+        long linger = outcome == Outcome.CAUGHT_UP && handledLastStep ? lingerNanos : 0;
+        lingering = linger > 0;
+        for (long left = linger - (System.nanoTime() - began); left > 0 && !closed; left = linger - (System.nanoTime() - began)) {
+          LockSupport.parkNanos(left);
+        }
+        lingering = false;
+        if (!woken && !closed) {
           LockSupport.parkNanos(pollNanos);
         }
       }

@@ -12,6 +12,8 @@ import io.quotient.plan.Limit;
 import io.quotient.plan.Period;
 import io.quotient.plan.Plan;
 import io.quotient.storage.Database;
+import io.quotient.subject.Subject;
+import io.quotient.testing.Eventually;
 import io.quotient.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,9 +21,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -86,7 +90,7 @@ class ProjectorTest {
       for (int t = 0; t < threads; t++) {
         Quotient engine = t % 2 == 0 ? one : two;
         String subject = "user-" + t;
-        engine.putSubject(new io.quotient.subject.Subject(subject, "free", java.time.Instant.now(), Map.of()));
+        engine.putSubject(new Subject(subject, "free", Instant.now(), Map.of()));
         writers.add(Thread.ofPlatform().start(() -> {
           try {
             go.await();
@@ -125,7 +129,7 @@ class ProjectorTest {
       throws Exception {
     Quotient engine = Quotient.builder(database.dataSource()).sweepInterval(null).build();
     engine.putPlan(new Plan("basic", Map.of("calls", Limit.of(10, Period.MONTH))));
-    engine.putSubject(new io.quotient.subject.Subject("old", "basic", java.time.Instant.now(), Map.of()));
+    engine.putSubject(new Subject("old", "basic", Instant.now(), Map.of()));
     List<String> echoed = new ArrayList<>();
     Handler echo = batch -> {
       for (Event event : batch.events()) {
@@ -134,7 +138,7 @@ class ProjectorTest {
         }
       }
     };
-    List<NewEvent> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<NewEvent> told = new CopyOnWriteArrayList<>();
     Monitor monitor = Monitor.builder(engine, database).projection(new Projection("echo", Projection.Start.NOW, echo))
         .onAppended(told::add).start();
     try {
@@ -150,6 +154,49 @@ class ProjectorTest {
       // Only the consume after the start: the subject's creation and the earlier tests' events are history.
       assertThat(echoed).containsExactly("old:" + consume);
       assertThat(told).extracting(NewEvent::subject).containsExactly("old");
+    } finally {
+      monitor.close();
+      engine.close();
+    }
+  }
+
+  @Test
+  void under_load_one_step_handles_the_commits_of_a_linger_while_a_quiet_feeds_first_event_is_handled_at_once()
+      throws Exception {
+    Quotient engine = Quotient.builder(database.dataSource()).sweepInterval(null).build();
+    engine.putPlan(new Plan("lingering", Map.of("calls", Limit.of(1_000_000, Period.MONTH))));
+    engine.putSubject(new Subject("lingerer", "lingering", Instant.now(), Map.of()));
+    List<Integer> consumesPerStep = new CopyOnWriteArrayList<>();
+    List<Long> stepNanos = new CopyOnWriteArrayList<>();
+    Handler counter = batch -> {
+      int consumes = (int) batch.events().stream()
+          .filter(e -> e.type() == EventType.CONSUME && "lingerer".equals(e.subject())).count();
+      if (consumes > 0) {
+        consumesPerStep.add(consumes);
+        stepNanos.add(System.nanoTime());
+      }
+    };
+    Duration linger = Duration.ofSeconds(3);
+    Monitor monitor = Monitor.builder(engine, database).linger(linger).pollInterval(Duration.ofMillis(50))
+        .projection(new Projection("lingering", Projection.Start.NOW, counter)).start();
+    try {
+      Thread.sleep(300); // a few empty polls: they must not hold the next event back
+      long first = System.nanoTime();
+      engine.consume(ConsumeRequest.of("lingerer", "calls", 1));
+      Eventually.await("the first step", Duration.ofSeconds(20), () -> consumesPerStep.size() == 1);
+      assertThat(Duration.ofNanos(stepNanos.get(0) - first)).as("the first event after a quiet spell").isLessThan(linger.dividedBy(2));
+
+      int burst = 20; // one commit every 10 ms, all within the linger that the first step started
+      for (int i = 0; i < burst; i++) {
+        engine.consume(ConsumeRequest.of("lingerer", "calls", 1));
+        Thread.sleep(10);
+      }
+      Eventually.await("every consume handled", Duration.ofSeconds(20),
+          () -> consumesPerStep.stream().mapToInt(Integer::intValue).sum() == 1 + burst);
+      // Without the linger every commit wakes the projection: about one step per commit.
+      assertThat(consumesPerStep).as("consumes per step").hasSizeLessThanOrEqualTo(3);
+      assertThat(Duration.ofNanos(stepNanos.get(1) - stepNanos.get(0))).as("the second step waited out the linger")
+          .isGreaterThanOrEqualTo(linger.minusMillis(50));
     } finally {
       monitor.close();
       engine.close();

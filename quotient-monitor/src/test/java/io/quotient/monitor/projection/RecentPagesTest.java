@@ -1,0 +1,111 @@
+package io.quotient.monitor.projection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quotient.event.Event;
+import io.quotient.event.EventPage;
+import io.quotient.event.EventType;
+import io.quotient.feed.FeedCursor;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Projections asking for the same page read it once; an empty or failed read is not shared. */
+class RecentPagesTest {
+  private static final FeedCursor START = new FeedCursor(100, 7);
+
+  private static EventPage page(int events) {
+    List<Event> list = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      list.add(new Event(8 + i, new FeedCursor(100, 8 + i), Instant.EPOCH, EventType.CONSUME, "s", true, null, null, null,
+          null, null, List.of(), Map.of(), Map.of()));
+    }
+    return new EventPage(list, new FeedCursor(100, 8 + events));
+  }
+
+  @Test
+  void projections_asking_for_a_page_while_it_is_read_wait_for_that_read() throws Exception {
+    RecentPages pages = new RecentPages(4);
+    AtomicInteger reads = new AtomicInteger();
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    EventPage read = page(3);
+    List<EventPage> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Thread first = Thread.ofVirtual().start(() -> got.add(call(pages, () -> {
+      reads.incrementAndGet();
+      reading.countDown();
+      await(release);
+      return read;
+    })));
+    assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+    List<Thread> others = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      others.add(Thread.ofVirtual().start(() -> got.add(call(pages, () -> {
+        reads.incrementAndGet();
+        return page(3);
+      }))));
+    }
+    Thread.sleep(100);
+    release.countDown();
+    first.join();
+    for (Thread t : others) {
+      t.join();
+    }
+    assertThat(reads).hasValue(1);
+    assertThat(got).hasSize(9).allSatisfy(p -> assertThat(p).isSameAs(read));
+    // Kept for a projection that comes later, too.
+    assertThat(pages.after(START, () -> page(5))).isSameAs(read);
+  }
+
+  @Test
+  void an_empty_page_is_read_again_and_a_failed_read_is_made_again_by_the_next_projection() throws Exception {
+    RecentPages pages = new RecentPages(4);
+    assertThat(pages.after(START, () -> page(0)).events()).isEmpty();
+    EventPage later = page(2);
+    assertThat(pages.after(START, () -> later)).isSameAs(later);
+
+    FeedCursor elsewhere = new FeedCursor(200, 0);
+    assertThatThrownBy(() -> pages.after(elsewhere, () -> {
+      throw new SQLException("connection lost");
+    })).isInstanceOf(SQLException.class);
+    EventPage retried = page(1);
+    assertThat(pages.after(elsewhere, () -> retried)).isSameAs(retried);
+  }
+
+  @Test
+  void only_the_last_pages_are_kept() throws Exception {
+    RecentPages pages = new RecentPages(2);
+    List<EventPage> read = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      EventPage page = page(1);
+      read.add(page);
+      pages.after(new FeedCursor(i, 0), () -> page);
+    }
+    assertThat(pages.after(new FeedCursor(2, 0), () -> page(1))).as("the newest is kept").isSameAs(read.get(2));
+    EventPage fresh = page(1);
+    assertThat(pages.after(new FeedCursor(0, 0), () -> fresh)).as("the oldest was dropped").isSameAs(fresh);
+  }
+
+  private static EventPage call(RecentPages pages, RecentPages.Read read) {
+    try {
+      return pages.after(START, read);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
