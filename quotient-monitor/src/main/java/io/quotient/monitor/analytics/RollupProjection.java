@@ -6,6 +6,7 @@ import io.quotient.event.Event;
 import io.quotient.event.EventItem;
 import io.quotient.monitor.projection.Batch;
 import io.quotient.monitor.projection.Handler;
+import io.quotient.monitor.projection.Remembered;
 import io.quotient.status.MetricStatus;
 import io.quotient.status.SubjectStatus;
 import java.sql.Connection;
@@ -16,8 +17,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +41,8 @@ import java.util.Set;
  */
 final class RollupProjection implements Handler {
   private final Quotient engine;
+  /** The window end and band of each latest-usage row as this handler left it (only it writes them). */
+  private final Remembered<UsageKey, Stored> stored = new Remembered<>(100_000);
 
   RollupProjection(Quotient engine) {
     this.engine = engine;
@@ -61,8 +66,15 @@ final class RollupProjection implements Handler {
   /** A latest-usage row. */
   private record Latest(long used, Long limit, Instant windowStart, Instant resetsAt) {}
 
+  /** What monitor_usage holds for a key: its window end and band ({@link #ABSENT}: no row). */
+  private record Stored(Instant resetsAt, int band) {}
+
+  /** No row: like an unlimited one, it is in no band. */
+  private static final Stored ABSENT = new Stored(null, -1);
+
   @Override
   public void handle(Batch batch) throws SQLException {
+    stored.begin(batch);
     Map<DayKey, Day> days = new LinkedHashMap<>();
     Map<Instant, Hour> hours = new LinkedHashMap<>();
     Map<UsageKey, Latest> latest = new LinkedHashMap<>();
@@ -155,13 +167,14 @@ final class RollupProjection implements Handler {
     Map<BandKey, Long> deltas = new LinkedHashMap<>();
     dropMetricsLeft(c, planMetrics, deltas);
     writeLatest(c, latest, deltas);
+    stored.end(batch);
   }
 
   /**
    * Deletes the latest-usage rows of metrics a re-read subject's plan no longer has (a plan change),
    * taking them out of their bands.
    */
-  private static void dropMetricsLeft(Connection c, Map<String, Set<String>> planMetrics, Map<BandKey, Long> deltas)
+  private void dropMetricsLeft(Connection c, Map<String, Set<String>> planMetrics, Map<BandKey, Long> deltas)
       throws SQLException {
     if (planMetrics.isEmpty()) {
       return;
@@ -179,6 +192,7 @@ final class RollupProjection implements Handler {
             if (band >= 0) {
               deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
             }
+            stored.put(new UsageKey(e.getKey(), rs.getString(1)), ABSENT);
           }
         }
       }
@@ -257,24 +271,35 @@ final class RollupProjection implements Handler {
 
   private record BandKey(String metric, Instant resetsAt, int band) {}
 
-  private static void writeLatest(Connection c, Map<UsageKey, Latest> latest, Map<BandKey, Long> deltas)
+  private void writeLatest(Connection c, Map<UsageKey, Latest> latest, Map<BandKey, Long> deltas)
       throws SQLException {
-    // Move each row's count from its old band (and window end) to its new one.
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT u.metric, u.resets_at, u.percent FROM monitor_usage u"
-            + " JOIN unnest(?::text[], ?::text[]) AS k(subject, metric) ON u.subject = k.subject AND u.metric = k.metric"
-            + " FOR UPDATE OF u")) {
-      ps.setArray(1, c.createArrayOf("text", latest.keySet().stream().map(UsageKey::subject).toArray()));
-      ps.setArray(2, c.createArrayOf("text", latest.keySet().stream().map(UsageKey::metric).toArray()));
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          java.time.OffsetDateTime resets = rs.getObject(2, java.time.OffsetDateTime.class);
-          double p = rs.getDouble(3);
-          int band = band(rs.wasNull() ? null : p);
-          if (band >= 0) {
-            deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
+    // Move each row's count from its old band (and window end) to its new one; the old ones this
+    // handler does not remember are read. No row lock: only this projection writes monitor_usage,
+    // one step at a time, so the rows read cannot change before this step's writes.
+    Map<UsageKey, Stored> old = new HashMap<>();
+    List<UsageKey> unknown = stored.recall(latest.keySet(), old);
+    for (UsageKey key : unknown) {
+      old.put(key, ABSENT); // unless the row is found below
+    }
+    if (!unknown.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT u.subject, u.metric, u.resets_at, u.percent FROM monitor_usage u"
+              + " JOIN unnest(?::text[], ?::text[]) AS k(subject, metric) ON u.subject = k.subject AND u.metric = k.metric")) {
+        ps.setArray(1, c.createArrayOf("text", unknown.stream().map(UsageKey::subject).toArray()));
+        ps.setArray(2, c.createArrayOf("text", unknown.stream().map(UsageKey::metric).toArray()));
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            java.time.OffsetDateTime resets = rs.getObject(3, java.time.OffsetDateTime.class);
+            double p = rs.getDouble(4);
+            old.put(new UsageKey(rs.getString(1), rs.getString(2)),
+                new Stored(resets == null ? null : resets.toInstant(), band(rs.wasNull() ? null : p)));
           }
         }
+      }
+    }
+    for (Map.Entry<UsageKey, Stored> e : old.entrySet()) {
+      if (e.getValue().band() >= 0) {
+        deltas.merge(new BandKey(e.getKey().metric(), e.getValue().resetsAt(), e.getValue().band()), -1L, Long::sum);
       }
     }
     for (Map.Entry<UsageKey, Latest> e : latest.entrySet()) {
@@ -283,6 +308,7 @@ final class RollupProjection implements Handler {
       if (band >= 0) {
         deltas.merge(new BandKey(e.getKey().metric(), l.resetsAt(), band), 1L, Long::sum);
       }
+      stored.put(e.getKey(), new Stored(l.resetsAt(), band));
     }
     deltas.values().removeIf(v -> v == 0);
     if (!deltas.isEmpty()) {

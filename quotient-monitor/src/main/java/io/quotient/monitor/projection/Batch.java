@@ -3,6 +3,7 @@ package io.quotient.monitor.projection;
 import io.quotient.engine.Quotient;
 import io.quotient.event.Event;
 import io.quotient.event.NewEvent;
+import io.quotient.feed.FeedCursor;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +19,19 @@ public final class Batch {
   private final List<Event> events;
   private final Instant now;
   private final Quotient engine;
+  private final FeedCursor after;
+  private final FeedCursor until;
   private final List<NewEvent> appended = new ArrayList<>();
 
-  Batch(String projection, Connection connection, List<Event> events, Instant now, Quotient engine) {
+  Batch(String projection, Connection connection, List<Event> events, Instant now, Quotient engine, FeedCursor after,
+      FeedCursor until) {
     this.projection = projection;
     this.connection = connection;
     this.events = List.copyOf(events);
     this.now = now;
     this.engine = engine;
+    this.after = after;
+    this.until = until;
   }
 
   /** The projection's name. */
@@ -41,6 +47,20 @@ public final class Batch {
   /** The events, in feed order; never empty. */
   public List<Event> events() {
     return events;
+  }
+
+  /** The projection's cursor before this batch: its previous batch, wherever it ran, ended here. */
+  public FeedCursor after() {
+    return after;
+  }
+
+  /**
+   * The projection's cursor once this batch commits. A handler that finds the next batch's
+   * {@link #after()} equal to this knows that this batch committed and that no other instance
+   * handled anything in between, so what it kept in memory of its own rows is still what they hold.
+   */
+  public FeedCursor until() {
+    return until;
   }
 
   /** The monitor's clock when the batch began. */

@@ -5,6 +5,7 @@ import io.quotient.event.EventItem;
 import io.quotient.event.EventType;
 import io.quotient.monitor.projection.Batch;
 import io.quotient.monitor.projection.Handler;
+import io.quotient.monitor.projection.Remembered;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -17,10 +18,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The signals decided from the feed, one batch at a time in the batch's transaction: denial bursts,
@@ -37,8 +41,15 @@ final class SignalProjection implements Handler {
   /** The hour of the feed the rollups were last pruned for (per instance: an economy, not a rule). */
   private volatile Instant prunedAt;
 
+  /** Subjects' recent-request marks as this handler left them (only it writes them). */
+  private final Remembered<String, List<Long>> requestMarks = new Remembered<>(100_000);
+  /** Subjects' first sightings (written once, never changed). */
+  private final Remembered<String, Instant> firstSightings = new Remembered<>(100_000);
+
   @Override
   public void handle(Batch batch) throws SQLException {
+    requestMarks.begin(batch);
+    firstSightings.begin(batch);
     Map<String, List<Event>> decisions = new LinkedHashMap<>();
     for (Event event : batch.events()) {
       if ((event.type() == EventType.CONSUME || event.type() == EventType.RESERVE) && event.subject() != null
@@ -47,20 +58,29 @@ final class SignalProjection implements Handler {
       }
     }
     if (decisions.isEmpty()) {
+      requestMarks.end(batch); // nothing written: what is remembered still holds
+      firstSightings.end(batch);
       return;
     }
     Connection c = batch.connection();
     SignalRules rules = Signals.rules(c);
     EpisodeBook book = new EpisodeBook(c, rules.episodeQuiet(), batch::append);
-    Map<String, List<Long>> requests = Marks.load(c, "request", decisions.keySet());
-    Map<String, List<Long>> denials = Marks.load(c, "denial", decisions.keySet());
+    Map<String, List<Long>> requests = requestMarks(c, decisions.keySet());
+    // Denial marks are read only for the subjects denied in this batch: the rest do not use them.
+    Set<String> denied = new HashSet<>();
+    decisions.forEach((subject, events) -> {
+      if (events.stream().anyMatch(e -> Boolean.FALSE.equals(e.allowed()))) {
+        denied.add(subject);
+      }
+    });
+    Map<String, List<Long>> denials = denied.isEmpty() ? Map.of() : Marks.load(c, "denial", denied);
     Map<String, List<Long>> denialsChanged = new HashMap<>();
     Map<String, Map<Instant, Long>> units = new LinkedHashMap<>();
     Map<String, Instant> lastUse = new LinkedHashMap<>();
     for (Map.Entry<String, List<Event>> entry : decisions.entrySet()) {
       String subject = entry.getKey();
       List<Long> recent = requests.get(subject);
-      List<Long> denied = denials.get(subject);
+      List<Long> deniedAt = denials.get(subject);
       Map<Long, Integer> perTransaction = new HashMap<>();
       for (Event event : entry.getValue()) {
         int within = Marks.add(recent, event.at(), rules.raceWindow(), rules.raceRequests());
@@ -78,8 +98,8 @@ final class SignalProjection implements Handler {
           book.hit(Signal.RACE, subject, subject, event.at(), evidence);
         }
         if (Boolean.FALSE.equals(event.allowed())) {
-          int count = Marks.add(denied, event.at(), rules.denialWindow(), rules.denialCount());
-          denialsChanged.put(subject, denied);
+          int count = Marks.add(deniedAt, event.at(), rules.denialWindow(), rules.denialCount());
+          denialsChanged.put(subject, deniedAt);
           if (count >= rules.denialCount()) {
             Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("denials", Integer.toString(count));
@@ -109,6 +129,24 @@ final class SignalProjection implements Handler {
       }
     }
     book.flush();
+    requestMarks.end(batch);
+    firstSightings.end(batch);
+  }
+
+  /**
+   * The recent-request marks of {@code subjects}, those not remembered read from the database. The
+   * lists are the remembered ones: the batch changes them in place and saves them.
+   */
+  private Map<String, List<Long>> requestMarks(Connection c, Collection<String> subjects) throws SQLException {
+    Map<String, List<Long>> marks = new HashMap<>();
+    List<String> missing = requestMarks.recall(subjects, marks);
+    if (!missing.isEmpty()) {
+      Marks.load(c, "request", missing).forEach((subject, loaded) -> {
+        marks.put(subject, loaded);
+        requestMarks.put(subject, loaded);
+      });
+    }
+    return marks;
   }
 
   private void rollUp(Connection c, Map<String, Map<Instant, Long>> units, Map<String, Instant> lastUse) throws SQLException {
@@ -162,11 +200,18 @@ final class SignalProjection implements Handler {
     return out;
   }
 
-  /** When each subject was first seen; those never seen before are recorded as first seen now. */
-  private static Map<String, Instant> firstSeen(Connection c, Map<String, Map<Instant, Long>> units) throws SQLException {
+  /**
+   * When each subject was first seen; those never seen before are recorded as first seen now. Read
+   * only for the subjects this handler does not already know (a first sighting never changes).
+   */
+  private Map<String, Instant> firstSeen(Connection c, Map<String, Map<Instant, Long>> units) throws SQLException {
     Map<String, Instant> seen = new HashMap<>();
+    List<String> unknown = firstSightings.recall(units.keySet(), seen);
+    if (unknown.isEmpty()) {
+      return seen;
+    }
     try (PreparedStatement ps = c.prepareStatement("SELECT subject, first_seen FROM monitor_signal_subjects WHERE subject = ANY(?)")) {
-      ps.setArray(1, c.createArrayOf("text", units.keySet().toArray(new String[0])));
+      ps.setArray(1, c.createArrayOf("text", unknown.toArray(new String[0])));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           seen.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant());
@@ -175,11 +220,11 @@ final class SignalProjection implements Handler {
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_signal_subjects (subject, first_seen) VALUES (?, ?)")) {
       boolean any = false;
-      for (Map.Entry<String, Map<Instant, Long>> subject : units.entrySet()) {
-        if (!seen.containsKey(subject.getKey())) {
-          Instant first = subject.getValue().keySet().stream().min(Instant::compareTo).orElseThrow();
-          seen.put(subject.getKey(), first);
-          ps.setString(1, subject.getKey());
+      for (String subject : unknown) {
+        if (!seen.containsKey(subject)) {
+          Instant first = units.get(subject).keySet().stream().min(Instant::compareTo).orElseThrow();
+          seen.put(subject, first);
+          ps.setString(1, subject);
           ps.setObject(2, OffsetDateTime.ofInstant(first, ZoneOffset.UTC));
           ps.addBatch();
           any = true;
@@ -188,6 +233,9 @@ final class SignalProjection implements Handler {
       if (any) {
         ps.executeBatch();
       }
+    }
+    for (String subject : unknown) {
+      firstSightings.put(subject, seen.get(subject));
     }
     return seen;
   }
