@@ -44,6 +44,15 @@ import java.util.TreeSet;
  * projection runs behind): it may then resolve an alert that a later decision, still to be handled,
  * fires again; it never fires one of its own, so a subject's creation or a grant read late cannot
  * fire an alert that the decisions after it would fire again.
+ *
+ * <p><b>Feed order is not decision order.</b> The feed orders events by transaction id, which a
+ * transaction takes at its first write: one that took its id, then waited for a counter another
+ * transaction held, commits after that other one and yet comes before it in the feed. So two
+ * decisions of a subject can come in the opposite order to the one in which they were made, the
+ * older showing less usage than the newer already handled. A decision's usage therefore only fires:
+ * when it shows less than a firing threshold, the subject's usage is re-read, and only what the
+ * re-read shows fallen resolves (a limit raised with no event of its own, say); a stale decision
+ * resolves nothing.
  */
 final class AlertProjection implements Handler {
   private final Quotient engine;
@@ -248,12 +257,16 @@ final class AlertProjection implements Handler {
           fallen.add(t);
         }
       }
-      if (!fallen.isEmpty()) {
-        resolve(cause, u.metric(), fallen, rows, reason(cause.type()), u.used(), u.limit(), u.remaining(), u.windowStart(),
-            u.resetsAt());
-      }
       if (mayFire && !reached.isEmpty()) {
         trigger(cause, u, reached, rows);
+      }
+      if (!fallen.isEmpty()) {
+        if (mayFire) {
+          reread(cause, Set.of(u.metric())); // a decision may be older than one already handled
+        } else {
+          resolve(cause, u.metric(), fallen, rows, reason(cause.type()), u.used(), u.limit(), u.remaining(), u.windowStart(),
+              u.resetsAt());
+        }
       }
     }
 
