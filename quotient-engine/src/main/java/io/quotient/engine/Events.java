@@ -369,7 +369,7 @@ final class Events {
                 rs.getString(8),
                 relatedOrNull,
                 rs.getString(10),
-                JsonReader.items(rs.getString(13)).stream().map(Events::toEventItem).toList(),
+                ItemsOnUse.of(rs.getString(13)),
                 JsonReader.pairs(rs.getString(11)),
                 JsonReader.pairs(rs.getString(12))));
       }
@@ -394,7 +394,7 @@ final class Events {
     return items;
   }
 
-  private static EventItem toEventItem(ItemDecision item) {
+  static EventItem toEventItem(ItemDecision item) {
     return new EventItem(
         item.metric(),
         item.amount(),
