@@ -15,19 +15,26 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Projections asking for the same page read it once; an empty or failed read is not shared. */
 class RecentPagesTest {
   private static final FeedCursor START = new FeedCursor(100, 7);
+  private static final AtomicLong ids = new AtomicLong(8);
 
+  /** A page of {@code events} events never read before. */
   private static EventPage page(int events) {
     List<Event> list = new ArrayList<>();
     for (int i = 0; i < events; i++) {
-      list.add(new Event(8 + i, new FeedCursor(100, 8 + i), Instant.EPOCH, EventType.CONSUME, "s", true, null, null, null,
-          null, null, List.of(), Map.of(), Map.of()));
+      list.add(event(ids.getAndIncrement()));
     }
-    return new EventPage(list, new FeedCursor(100, 8 + events));
+    return new EventPage(list, new FeedCursor(100, ids.get()));
+  }
+
+  private static Event event(long id) {
+    return new Event(id, new FeedCursor(100, id), Instant.EPOCH, EventType.CONSUME, "s", true, null, null, null,
+        null, null, List.of(), Map.of(), Map.of());
   }
 
   @Test
@@ -91,6 +98,22 @@ class RecentPagesTest {
     assertThat(pages.after(new FeedCursor(2, 0), () -> page(1))).as("the newest is kept").isSameAs(read.get(2));
     EventPage fresh = page(1);
     assertThat(pages.after(new FeedCursor(0, 0), () -> fresh)).as("the oldest was dropped").isSameAs(fresh);
+  }
+
+  @Test
+  void pages_that_start_at_different_cursors_hand_out_the_instances_of_their_common_events_read_first() throws Exception {
+    RecentPages pages = new RecentPages(4);
+    long first = ids.getAndAdd(3);
+    EventPage early = new EventPage(List.of(event(first), event(first + 1)), new FeedCursor(100, first + 1));
+    assertThat(pages.after(new FeedCursor(100, first - 1), () -> early)).isSameAs(early);
+    // A projection that lingered reads from one event further: the event it has in common is the
+    // instance read first (whose items parse once), the new one its own.
+    Event newer = event(first + 2);
+    EventPage late = pages.after(new FeedCursor(100, first), () -> new EventPage(
+        List.of(event(first + 1), newer), new FeedCursor(100, first + 2)));
+    assertThat(late.events().get(0)).isSameAs(early.events().get(1));
+    assertThat(late.events().get(1)).isSameAs(newer);
+    assertThat(late.nextCursor()).isEqualTo(new FeedCursor(100, first + 2));
   }
 
   private static EventPage call(RecentPages pages, RecentPages.Read read) {
