@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -37,7 +38,11 @@ import java.util.Set;
  *
  * <p>The latest usage comes from the decision itself for consumes and reservations (their items
  * carry the usage after), and is re-read from the engine for the events that do not carry it
- * (refunds, settlements, grants, resets, plan changes of a subject).
+ * (refunds, settlements, grants, resets, plan changes of a subject). The feed's order is not always
+ * the order in which a subject's decisions were made (it is by transaction id, taken at a
+ * transaction's first write, before it may wait for a counter): a decision that shows less usage
+ * than the row holds for the same window and limit is older than the one that wrote the row, and is
+ * passed over. Only re-reads lower a row.
  */
 final class RollupProjection implements Handler {
   private final Quotient engine;
@@ -63,11 +68,22 @@ final class RollupProjection implements Handler {
     long denials;
   }
 
-  /** A latest-usage row. */
-  private record Latest(long used, Long limit, Instant windowStart, Instant resetsAt) {}
+  /** A latest-usage row; {@code decided} when it comes from a decision's items, not a re-read. */
+  private record Latest(long used, Long limit, Instant windowStart, Instant resetsAt, boolean decided) {
+    /** Whether this decision was made before the one that left {@code written} (null: no row). */
+    boolean olderThan(Latest written) {
+      return decided && written != null && windowStart.equals(written.windowStart()) && Objects.equals(limit, written.limit())
+          && used < written.used();
+    }
 
-  /** What monitor_usage holds for a key: its window end and band ({@link #ABSENT}: no row). */
-  private record Stored(Instant resetsAt, int band) {}
+    /** The later of two rows in feed order: the second, unless it is an older decision. */
+    static Latest later(Latest first, Latest second) {
+      return second.olderThan(first) ? first : second;
+    }
+  }
+
+  /** What monitor_usage holds for a key: the row and its band ({@link #ABSENT}: no row). */
+  private record Stored(Latest row, int band) {}
 
   /** No row: like an unlimited one, it is in no band. */
   private static final Stored ABSENT = new Stored(null, -1);
@@ -105,8 +121,9 @@ final class RollupProjection implements Handler {
               d.overage = Math.addExact(d.overage, item.overage());
             }
             if (item.used() != null && item.windowStart() != null) {
-              latest.put(new UsageKey(event.subject(), item.metric()),
-                  new Latest(Math.addExact(item.used(), item.held()), item.limit(), item.windowStart(), item.resetsAt()));
+              latest.merge(new UsageKey(event.subject(), item.metric()),
+                  new Latest(Math.addExact(item.used(), item.held()), item.limit(), item.windowStart(), item.resetsAt(), true),
+                  Latest::later);
             }
           }
         }
@@ -157,7 +174,7 @@ final class RollupProjection implements Handler {
           metrics.add(m.metric());
           if (m.windowStart() != null) {
             latest.put(new UsageKey(subject, m.metric()),
-                new Latest(Math.addExact(m.used(), m.held()), m.limit(), m.windowStart(), m.resetsAt()));
+                new Latest(Math.addExact(m.used(), m.held()), m.limit(), m.windowStart(), m.resetsAt(), false));
           }
         }
       } catch (NotFoundException e) {
@@ -283,7 +300,7 @@ final class RollupProjection implements Handler {
     }
     if (!unknown.isEmpty()) {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT u.subject, u.metric, u.resets_at, u.percent FROM monitor_usage u"
+          "SELECT u.subject, u.metric, u.resets_at, u.percent, u.used, u.\"limit\", u.window_start FROM monitor_usage u"
               + " JOIN unnest(?::text[], ?::text[]) AS k(subject, metric) ON u.subject = k.subject AND u.metric = k.metric")) {
         ps.setArray(1, c.createArrayOf("text", unknown.stream().map(UsageKey::subject).toArray()));
         ps.setArray(2, c.createArrayOf("text", unknown.stream().map(UsageKey::metric).toArray()));
@@ -291,15 +308,21 @@ final class RollupProjection implements Handler {
           while (rs.next()) {
             java.time.OffsetDateTime resets = rs.getObject(3, java.time.OffsetDateTime.class);
             double p = rs.getDouble(4);
-            old.put(new UsageKey(rs.getString(1), rs.getString(2)),
-                new Stored(resets == null ? null : resets.toInstant(), band(rs.wasNull() ? null : p)));
+            int band = band(rs.wasNull() ? null : p);
+            long limit = rs.getLong(6);
+            Latest row = new Latest(rs.getLong(5), rs.wasNull() ? null : limit, rs.getObject(7, java.time.OffsetDateTime.class).toInstant(),
+                resets == null ? null : resets.toInstant(), false);
+            old.put(new UsageKey(rs.getString(1), rs.getString(2)), new Stored(row, band));
           }
         }
       }
     }
+    // A decision older than the row's (see the class comment) leaves the row, and its band, as they are.
+    latest.entrySet().removeIf(e -> e.getValue().olderThan(old.get(e.getKey()).row()));
+    old.keySet().retainAll(latest.keySet());
     for (Map.Entry<UsageKey, Stored> e : old.entrySet()) {
       if (e.getValue().band() >= 0) {
-        deltas.merge(new BandKey(e.getKey().metric(), e.getValue().resetsAt(), e.getValue().band()), -1L, Long::sum);
+        deltas.merge(new BandKey(e.getKey().metric(), e.getValue().row().resetsAt(), e.getValue().band()), -1L, Long::sum);
       }
     }
     for (Map.Entry<UsageKey, Latest> e : latest.entrySet()) {
@@ -308,7 +331,7 @@ final class RollupProjection implements Handler {
       if (band >= 0) {
         deltas.merge(new BandKey(e.getKey().metric(), l.resetsAt(), band), 1L, Long::sum);
       }
-      stored.put(e.getKey(), new Stored(l.resetsAt(), band));
+      stored.put(e.getKey(), new Stored(l, band));
     }
     deltas.values().removeIf(v -> v == 0);
     if (!deltas.isEmpty()) {

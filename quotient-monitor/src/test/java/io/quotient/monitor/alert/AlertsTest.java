@@ -8,6 +8,7 @@ import io.quotient.decision.ConsumeRequest;
 import io.quotient.decision.Decision;
 import io.quotient.engine.Quotient;
 import io.quotient.grant.GrantRequest;
+import io.quotient.monitor.FeedInversion;
 import io.quotient.monitor.FeedMessages;
 import io.quotient.monitor.Monitor;
 import io.quotient.monitor.message.Message;
@@ -20,23 +21,13 @@ import io.quotient.storage.Database;
 import io.quotient.subject.Subject;
 import io.quotient.testing.MutableClock;
 import io.quotient.testing.TestDatabase;
-import io.quotient.decision.ConsumeResult;
-import io.quotient.decision.Item;
-import io.quotient.testing.Eventually;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,8 +51,7 @@ class AlertsTest {
     engine.putPlan(new Plan("pro", Map.of("ai", Limit.of(10, Period.MONTH))));
     engine.putPlan(new Plan("metered", Map.of("ai", new Limit(100L, Period.MONTH, Enforcement.SOFT, null, null))));
     engine.putPlan(new Plan("ruled", Map.of("ai", Limit.of(10, Period.MONTH), "exports", Limit.of(10, Period.MONTH))));
-    engine.putPlan(new Plan("paired", Map.of(
-        "aa", Limit.of(1000, Period.MONTH), "ab", Limit.of(1000, Period.MONTH), "ai", Limit.of(10, Period.MONTH))));
+    engine.putPlan(FeedInversion.PLAN);
     monitor = Monitor.builder(engine, database).clock(clock).pollInterval(Duration.ofMillis(20)).start();
   }
 
@@ -203,59 +193,16 @@ class AlertsTest {
     assertThat(monitor.alerts().deleteRule("ruled-ai")).isFalse();
   }
 
-  /**
-   * The feed orders events by transaction id, and a transaction takes its id at its first write:
-   * here a decision (to 10 of ai) takes its id locking the subject's {@code aa} counter, then waits
-   * for {@code ab} (held by the test), while a second instance decides 7 → 8 and commits first. The
-   * feed then shows the 10 before the 8, and the 8 must not resolve the 95 % and 100 % alerts.
-   */
+  /** The feed shows a decision to 10 before the decision to 8 it waited for: the 8 must resolve nothing. */
   @Test
   void a_decision_that_comes_after_a_newer_one_in_the_feed_resolves_nothing() throws Exception {
-    String gil = subjectOn("paired");
-    engine.consume(ConsumeRequest.of(gil, new Item("aa", 1), new Item("ab", 1), new Item("ai", 7)));
-    Quotient second = Quotient.builder(database.dataSource()).clock(clock).sweepInterval(null).build();
-    try (Connection holder = database.dataSource().getConnection()) {
-      holder.setAutoCommit(false);
-      int holderPid;
-      try (Statement s = holder.createStatement();
-          ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-        rs.next();
-        holderPid = rs.getInt(1);
-      }
-      try (PreparedStatement ps = holder.prepareStatement("SELECT 1 FROM counters WHERE subject = ? AND metric = 'ab' FOR UPDATE")) {
-        ps.setString(1, gil);
-        ps.executeQuery().close();
-      }
-      CompletableFuture<ConsumeResult> toTen =
-          engine.consumeAsync(ConsumeRequest.of(gil, new Item("aa", 1), new Item("ab", 1), new Item("ai", 2)));
-      Eventually.await("the decision to 10 waiting with its id", Duration.ofSeconds(10), () -> waitingWithXid(holderPid));
-      Decision newer = (Decision) second.consume(ConsumeRequest.of(gil, "ai", 1));
-      assertThat(newer.items().get(0).used()).isEqualTo(8);
-      holder.commit();
-      assertThat(((Decision) toTen.get(10, TimeUnit.SECONDS)).items().get(2).used()).isEqualTo(10);
-    } finally {
-      second.close();
-    }
+    String gil = subjectOn(FeedInversion.PLAN.name());
+    FeedInversion.decide(engine, database, clock, gil);
     List<Message> alerts = alerts(gil);
     assertThat(alerts).extracting(Message::type).containsExactly("alert.triggered");
     assertThat(alerts.get(0).data()).containsEntry("thresholds", List.of(80, 95, 100)).containsEntry("used", 10L);
     assertThat(monitor.alerts().list(new AlertQuery("firing", gil, "ai", 100))).extracting(Alert::threshold)
         .containsExactlyInAnyOrder(80, 95, 100);
-  }
-
-  /** Whether a backend blocked by {@code holderPid} has a transaction id already. */
-  private static boolean waitingWithXid(int holderPid) {
-    try (Connection c = database.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid)) AND backend_xid IS NOT NULL")) {
-      ps.setInt(1, holderPid);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1) > 0;
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Test
