@@ -212,32 +212,32 @@ final class Suite {
       List<Integer> singles = closed ? options.httpCallers() : List.of(options.httpCallers().get(0));
       List<Integer> batches = closed ? options.batchCallers() : List.of(options.batchCallers().get(0));
       if (closed) {
-        step("http floor (bare Jetty handler) x" + singles.get(0), () -> bench.floor(singles.get(0)));
+        step("http floor (bare Jetty handler) x" + singles.get(0), () -> {}, () -> bench.floor(singles.get(0)));
       }
       for (Shape shape : closed ? List.of(Shape.values()) : List.of(Shape.SPREAD)) {
         for (int callers : singles) {
-          Row row = step("http consume " + shape.label() + " x" + callers, () -> bench.closedLoop(false, shape, callers));
+          Row row = step("http consume " + shape.label() + " x" + callers, bench::settle, () -> bench.closedLoop(false, shape, callers));
           if (row != null && shape == Shape.SPREAD) {
             singlePeak = Math.max(singlePeak, row.decisionsPerSecond());
           }
         }
         for (int callers : batches) {
-          Row row = step("http batch " + shape.label() + " x" + callers, () -> bench.closedLoop(true, shape, callers));
+          Row row = step("http batch " + shape.label() + " x" + callers, bench::settle, () -> bench.closedLoop(true, shape, callers));
           if (row != null && shape == Shape.SPREAD) {
             batchPeak = Math.max(batchPeak, row.decisionsPerSecond());
           }
         }
       }
       if (closed) {
-        step("http capped", () -> bench.capped(64));
+        step("http capped", bench::settle, () -> bench.capped(64));
       }
       if (open && singlePeak > 0) {
         double half = singlePeak / 2;
-        step("http consume open-loop at half the peak", () -> bench.openLoop(false, half, 512));
+        step("http consume open-loop at half the peak", bench::settle, () -> bench.openLoop(false, half, 512));
       }
       if (open && batchPeak > 0) {
         double half = batchPeak / 2;
-        step("http batch open-loop at half the peak", () -> bench.openLoop(true, half, 128));
+        step("http batch open-loop at half the peak", bench::settle, () -> bench.openLoop(true, half, 128));
       }
       if (!bench.stop()) {
         auditAfterStopFailed = true;
@@ -313,8 +313,25 @@ final class Suite {
     Row run() throws Exception;
   }
 
+  /** What a scenario waits for before the suite looks at how busy the machine is. */
+  private interface Settle {
+    void settle() throws Exception;
+  }
+
   /** Runs one scenario and adds its row; returns it, or null when the scenario failed. */
   private Row step(String name, Step step) {
+    return step(name, () -> {}, step);
+  }
+
+  /** Like {@link #step(String, Step)}, after {@code settle}. */
+  private Row step(String name, Settle settle, Step step) {
+    try {
+      settle.settle();
+    } catch (Exception e) {
+      failures.add(name + ": " + e);
+      out.println("- " + name + "\n  FAILED: " + e);
+      return null;
+    }
     double busy = Machine.busyFraction(1000);
     busiest = Double.isNaN(busy) ? busiest : Math.max(busiest, busy);
     out.println("- " + name + (busy > QUIET
