@@ -5,7 +5,6 @@ import io.quotient.event.EventPage;
 import io.quotient.feed.FeedCursor;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -46,19 +45,8 @@ final class RecentPages {
   private final Map<Long, Event> events;
 
   RecentPages(int capacity) {
-    this.pages = new LinkedHashMap<>(capacity * 2, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<FeedCursor, CompletableFuture<EventPage>> eldest) {
-        return size() > capacity;
-      }
-    };
-    int eventCapacity = capacity * EVENTS_PER_PAGE;
-    this.events = new LinkedHashMap<>(eventCapacity * 2, 0.75f) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Long, Event> eldest) {
-        return size() > eventCapacity;
-      }
-    };
+    this.pages = Bounded.map(capacity, true);
+    this.events = Bounded.map(capacity * EVENTS_PER_PAGE, false);
   }
 
   /**

@@ -3,7 +3,6 @@ package io.quotient.monitor.projection;
 import io.quotient.feed.FeedCursor;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,12 +34,7 @@ public final class Remembered<K, V> {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive");
     }
-    this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.entries = Bounded.map(capacity, true);
   }
 
   /** Call when a batch begins: forgets everything unless it follows the last batch that reached {@link #end}. */
