@@ -309,8 +309,9 @@ final class RollupProjection implements Handler {
             java.time.OffsetDateTime resets = rs.getObject(3, java.time.OffsetDateTime.class);
             double p = rs.getDouble(4);
             int band = band(rs.wasNull() ? null : p);
-            long limit = rs.getLong(6);
-            Latest row = new Latest(rs.getLong(5), rs.wasNull() ? null : limit, rs.getObject(7, java.time.OffsetDateTime.class).toInstant(),
+            long limitOrZero = rs.getLong(6);
+            Long limit = rs.wasNull() ? null : limitOrZero;
+            Latest row = new Latest(rs.getLong(5), limit, rs.getObject(7, java.time.OffsetDateTime.class).toInstant(),
                 resets == null ? null : resets.toInstant(), false);
             old.put(new UsageKey(rs.getString(1), rs.getString(2)), new Stored(row, band));
           }
