@@ -212,8 +212,9 @@ public final class HttpBench implements AutoCloseable {
   /**
    * Loads the server with single and batch consumes, spread and hot, in rounds of five seconds
    * until its JIT compilers used under 5 % of a core in a round (at most {@value #WARM_UP_ROUNDS}
-   * rounds; one with {@code --quick}). A fixed 15 s was not enough on two cores: the compilers then
-   * still took half a core or more, about a minute longer, and charged it to the first scenarios.
+   * rounds; one with {@code --quick}; 15 s where {@code /proc} cannot tell). A fixed 15 s was not
+   * enough on two cores: the compilers then still took half a core or more, about a minute longer,
+   * and charged it to the first scenarios.
    */
   private void warmUp() throws Exception {
     int rounds = options.quick() ? 1 : WARM_UP_ROUNDS;
@@ -229,8 +230,8 @@ public final class HttpBench implements AutoCloseable {
       long compiler = server.compilerCpuNanos() - before;
       double share = compiler / (double) round.toNanos();
       out.printf(Locale.ROOT, "  warming the server's JIT up: round %d, its compilers used %.0f%% of a core%n", i, share * 100);
-      if (before >= 0 && share < 0.05) {
-        break;
+      if (before < 0 ? i * round.toSeconds() >= 15 : share < 0.05) {
+        break; // without /proc to read the compilers from, the fixed 15 s of before
       }
     }
     out.printf(Locale.ROOT, "  warmed up in %.0f s%n", (System.nanoTime() - started) / 1e9);
