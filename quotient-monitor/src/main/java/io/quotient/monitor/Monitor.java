@@ -102,7 +102,8 @@ public final class Monitor implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration pollInterval = Duration.ofMillis(250);
     private Duration linger = Duration.ofMillis(50);
-    private int batchSize = 500;
+    private Duration rollupLinger = Duration.ofSeconds(1);
+    private int stepEvents = 50_000;
     private final List<Projection> projections = new ArrayList<>();
     private Consumer<NewEvent> appended = event -> {};
 
@@ -141,10 +142,26 @@ public final class Monitor implements AutoCloseable {
       return this;
     }
 
-    /** Events per projection step, 1 to 1000. Default 500. */
-    public Builder batchSize(int value) {
-      InvalidArgumentException.require(value >= 1 && value <= 1000, "batchSize", "must be between 1 and 1000");
-      this.batchSize = value;
+    /**
+     * How long a projection that keeps per-subject rows (the analytics rollups, the signals' marks
+     * and rollups) waits between steps under load, as {@link #linger} does for the others: the
+     * longer, the more of a subject's events one row write folds, and the staler the analytics and
+     * the later a signal. Default 1 s.
+     */
+    public Builder rollupLinger(Duration value) {
+      InvalidArgumentException.require(value != null && !value.isNegative(), "rollupLinger", "must not be negative");
+      this.rollupLinger = value;
+      return this;
+    }
+
+    /**
+     * The most events one projection step handles in one transaction, 1 to 100,000 (read in pages
+     * of up to 1,000). Default 50,000.
+     */
+    public Builder stepEvents(int value) {
+      InvalidArgumentException.require(
+          value >= 1 && value <= Projector.Pace.MAX_STEP_EVENTS, "stepEvents", "must be between 1 and " + Projector.Pace.MAX_STEP_EVENTS);
+      this.stepEvents = value;
       return this;
     }
 
@@ -163,7 +180,7 @@ public final class Monitor implements AutoCloseable {
     /** Migrates the monitor's tables and starts its projections. */
     public Monitor start() {
       migrate(dataSource, schema);
-      Projector projector = new Projector(engine, dataSource, clock, new Projector.Pace(pollInterval, linger, batchSize), appended);
+      Projector projector = new Projector(engine, dataSource, clock, new Projector.Pace(pollInterval, linger, rollupLinger, stepEvents), appended);
       Alerts alerts = new Alerts(dataSource, clock);
       Analytics analytics = new Analytics(dataSource, engine, clock);
       try {

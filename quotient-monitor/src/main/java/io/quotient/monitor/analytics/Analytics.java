@@ -58,9 +58,9 @@ public final class Analytics {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The projection that keeps the rollups, from the beginning of the feed (history counts). */
+  /** The projection that keeps the rollups, from the beginning of the feed (history counts), at the rollup cadence. */
   public Projection projection() {
-    return new Projection(PROJECTION, Projection.Start.BEGINNING, new RollupProjection(engine));
+    return new Projection(PROJECTION, Projection.Start.BEGINNING, Projection.Cadence.ROLLUP, new RollupProjection(engine));
   }
 
   /** A metric's share of its limit, as stored: null when unlimited, 100 for a 0 limit. */

@@ -50,11 +50,20 @@ final class RecentPages {
   }
 
   /**
+   * A page handed out.
+   *
+   * @param fresh whether this call read it from the database: a fresh page shorter than asked
+   *     for holds everything final after its start, while a kept one may have been read earlier,
+   *     when less was final
+   */
+  record Page(EventPage page, boolean fresh) {}
+
+  /**
    * The page that starts after {@code cursor}: one kept or being read by another projection, else
    * {@code read}'s (kept for the others unless empty). When the read another projection was making
    * fails, this one reads for itself.
    */
-  EventPage after(FeedCursor cursor, Read read) throws SQLException {
+  Page after(FeedCursor cursor, Read read) throws SQLException {
     CompletableFuture<EventPage> mine = new CompletableFuture<>();
     CompletableFuture<EventPage> theirs;
     synchronized (this) {
@@ -62,9 +71,9 @@ final class RecentPages {
     }
     if (theirs != null) {
       try {
-        return theirs.join();
+        return new Page(theirs.join(), false);
       } catch (CompletionException | java.util.concurrent.CancellationException e) {
-        return shared(read.read()); // their transaction failed; ours may not
+        return new Page(shared(read.read()), true); // their transaction failed; ours may not
       }
     }
     EventPage page;
@@ -79,7 +88,7 @@ final class RecentPages {
       forget(cursor, mine); // nothing final yet: the next read must look again
     }
     mine.complete(page);
-    return page;
+    return new Page(page, true);
   }
 
   /** {@code page} with each event already handed out replaced by that instance. */

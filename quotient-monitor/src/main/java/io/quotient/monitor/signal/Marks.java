@@ -77,6 +77,26 @@ final class Marks {
   }
 
   /**
+   * Those of {@code marks} that can still count for a mark at or after {@code newest}: the lists
+   * whose latest mark is within {@code window} before it. The others would be dropped whole by the
+   * next mark added in feed order, so writing them is wasted: with a race window of 10 ms and a
+   * step of a second, only the subjects that decided in the step's last 10 ms are written, not
+   * every subject that decided in it. (A row left unwritten keeps older marks, which a later mark
+   * drops just the same; only a decision older than the step's newest by more than the window,
+   * coming later in the feed, could have counted the marks not written.)
+   */
+  static Map<String, List<Long>> young(Map<String, List<Long>> marks, Instant newest, Duration window) {
+    long horizon = micros(newest) - window.toNanos() / 1000;
+    Map<String, List<Long>> young = new HashMap<>();
+    marks.forEach((target, times) -> {
+      if (!times.isEmpty() && times.get(times.size() - 1) > horizon) {
+        young.put(target, times);
+      }
+    });
+    return young;
+  }
+
+  /**
    * Adds a mark at {@code at} and keeps only those within {@code window} before it (strictly:
    * a mark exactly a window old has left it), at most {@code cap} of them. Returns how many remain,
    * the new one included.

@@ -41,7 +41,11 @@ final class SignalProjection implements Handler {
   /** The hour of the feed the rollups were last pruned for (per instance: an economy, not a rule). */
   private volatile Instant prunedAt;
 
-  /** Subjects' recent-request marks as this handler left them (only it writes them). */
+  /**
+   * Subjects' recent-request marks as this handler left them (only it writes them). A list no
+   * longer young is not written ({@link Marks#young}), so what is kept here may be newer than its
+   * row: the row's older marks count for no later decision either.
+   */
   private final Remembered<String, List<Long>> requestMarks = new Remembered<>(100_000);
   /** Subjects' first sightings (written once, never changed). */
   private final Remembered<String, Instant> firstSightings = new Remembered<>(100_000);
@@ -118,7 +122,7 @@ final class SignalProjection implements Handler {
         }
       }
     }
-    Marks.save(c, "request", requests);
+    Marks.save(c, "request", Marks.young(requests, newest(decisions), rules.raceWindow()));
     Marks.save(c, "denial", denialsChanged);
     if (!units.isEmpty()) {
       rollUp(c, units, lastUse);
@@ -131,6 +135,19 @@ final class SignalProjection implements Handler {
     book.flush();
     requestMarks.end(batch);
     firstSightings.end(batch);
+  }
+
+  /** The latest instant of the batch's decisions. */
+  private static Instant newest(Map<String, List<Event>> decisions) {
+    Instant newest = Instant.MIN;
+    for (List<Event> events : decisions.values()) {
+      for (Event event : events) {
+        if (event.at().isAfter(newest)) {
+          newest = event.at();
+        }
+      }
+    }
+    return newest;
   }
 
   /**

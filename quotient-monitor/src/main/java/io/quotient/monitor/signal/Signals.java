@@ -52,9 +52,9 @@ public final class Signals {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** The projection that decides the feed's signals (from the events committed after it first started). */
+  /** The projection that decides the feed's signals (from the events committed after it first started), at the rollup cadence. */
   public Projection projection() {
-    return new Projection(PROJECTION, Projection.Start.NOW, new SignalProjection());
+    return new Projection(PROJECTION, Projection.Start.NOW, Projection.Cadence.ROLLUP, new SignalProjection());
   }
 
   /** The rules in force: the operator's, else {@link SignalRules#DEFAULTS}. */

@@ -208,7 +208,7 @@ class AlertsTest {
   @Test
   void two_instances_send_each_crossing_once() throws Exception {
     Quotient second = Quotient.builder(database.dataSource()).clock(clock).sweepInterval(null).build();
-    Monitor secondMonitor = Monitor.builder(second, database).clock(clock).pollInterval(Duration.ofMillis(5)).batchSize(3).start();
+    Monitor secondMonitor = Monitor.builder(second, database).clock(clock).pollInterval(Duration.ofMillis(5)).stepEvents(3).start();
     try {
       List<String> subjects = new ArrayList<>();
       for (int i = 0; i < 12; i++) {

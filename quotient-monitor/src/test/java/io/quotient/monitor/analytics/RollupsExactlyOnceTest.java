@@ -40,8 +40,8 @@ class RollupsExactlyOnceTest {
       for (int s = 0; s < 8; s++) {
         one.putSubject(new Subject("s" + s, "p", clock.instant(), Map.of()));
       }
-      try (Monitor m1 = Monitor.builder(one, database).clock(clock).pollInterval(Duration.ofMillis(10)).batchSize(7).start();
-          Monitor m2 = Monitor.builder(two, database).clock(clock).pollInterval(Duration.ofMillis(10)).batchSize(7).start()) {
+      try (Monitor m1 = Monitor.builder(one, database).clock(clock).pollInterval(Duration.ofMillis(10)).stepEvents(7).start();
+          Monitor m2 = Monitor.builder(two, database).clock(clock).pollInterval(Duration.ofMillis(10)).stepEvents(7).start()) {
         AtomicLong granted = new AtomicLong();
         AtomicLong decisions = new AtomicLong();
         CountDownLatch go = new CountDownLatch(1);

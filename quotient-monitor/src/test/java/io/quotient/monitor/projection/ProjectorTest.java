@@ -78,9 +78,9 @@ class ProjectorTest {
     AtomicInteger batches = new AtomicInteger();
     Projection projection = new Projection("exactly-once", Projection.Start.BEGINNING, recorder(batches, 7));
     Projection other = new Projection("exactly-once-2", Projection.Start.BEGINNING, recorder(new AtomicInteger(), 0));
-    Monitor a = Monitor.builder(one, database).pollInterval(Duration.ofMillis(20)).batchSize(17)
+    Monitor a = Monitor.builder(one, database).pollInterval(Duration.ofMillis(20)).stepEvents(17)
         .projection(projection).projection(other).start();
-    Monitor b = Monitor.builder(two, database).pollInterval(Duration.ofMillis(20)).batchSize(17)
+    Monitor b = Monitor.builder(two, database).pollInterval(Duration.ofMillis(20)).stepEvents(17)
         .projection(projection).projection(other).start();
     try {
       int threads = 16;

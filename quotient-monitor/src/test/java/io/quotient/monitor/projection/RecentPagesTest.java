@@ -68,22 +68,26 @@ class RecentPagesTest {
     assertThat(reads).hasValue(1);
     assertThat(got).hasSize(9).allSatisfy(p -> assertThat(p).isSameAs(read));
     // Kept for a projection that comes later, too.
-    assertThat(pages.after(START, () -> page(5))).isSameAs(read);
+    RecentPages.Page kept = pages.after(START, () -> page(5));
+    assertThat(kept.page()).isSameAs(read);
+    assertThat(kept.fresh()).as("taken from the pages kept, not read").isFalse();
   }
 
   @Test
   void an_empty_page_is_read_again_and_a_failed_read_is_made_again_by_the_next_projection() throws Exception {
     RecentPages pages = new RecentPages(4);
-    assertThat(pages.after(START, () -> page(0)).events()).isEmpty();
+    assertThat(pages.after(START, () -> page(0)).page().events()).isEmpty();
     EventPage later = page(2);
-    assertThat(pages.after(START, () -> later)).isSameAs(later);
+    RecentPages.Page again = pages.after(START, () -> later);
+    assertThat(again.page()).isSameAs(later);
+    assertThat(again.fresh()).isTrue();
 
     FeedCursor elsewhere = new FeedCursor(200, 0);
     assertThatThrownBy(() -> pages.after(elsewhere, () -> {
       throw new SQLException("connection lost");
     })).isInstanceOf(SQLException.class);
     EventPage retried = page(1);
-    assertThat(pages.after(elsewhere, () -> retried)).isSameAs(retried);
+    assertThat(pages.after(elsewhere, () -> retried).page()).isSameAs(retried);
   }
 
   @Test
@@ -95,9 +99,9 @@ class RecentPagesTest {
       read.add(page);
       pages.after(new FeedCursor(i, 0), () -> page);
     }
-    assertThat(pages.after(new FeedCursor(2, 0), () -> page(1))).as("the newest is kept").isSameAs(read.get(2));
+    assertThat(pages.after(new FeedCursor(2, 0), () -> page(1)).page()).as("the newest is kept").isSameAs(read.get(2));
     EventPage fresh = page(1);
-    assertThat(pages.after(new FeedCursor(0, 0), () -> fresh)).as("the oldest was dropped").isSameAs(fresh);
+    assertThat(pages.after(new FeedCursor(0, 0), () -> fresh).page()).as("the oldest was dropped").isSameAs(fresh);
   }
 
   @Test
@@ -105,12 +109,12 @@ class RecentPagesTest {
     RecentPages pages = new RecentPages(4);
     long first = ids.getAndAdd(3);
     EventPage early = new EventPage(List.of(event(first), event(first + 1)), new FeedCursor(100, first + 1));
-    assertThat(pages.after(new FeedCursor(100, first - 1), () -> early)).isSameAs(early);
+    assertThat(pages.after(new FeedCursor(100, first - 1), () -> early).page()).isSameAs(early);
     // A projection that lingered reads from one event further: the event it has in common is the
     // instance read first (whose items parse once), the new one its own.
     Event newer = event(first + 2);
     EventPage late = pages.after(new FeedCursor(100, first), () -> new EventPage(
-        List.of(event(first + 1), newer), new FeedCursor(100, first + 2)));
+        List.of(event(first + 1), newer), new FeedCursor(100, first + 2))).page();
     assertThat(late.events().get(0)).isSameAs(early.events().get(1));
     assertThat(late.events().get(1)).isSameAs(newer);
     assertThat(late.nextCursor()).isEqualTo(new FeedCursor(100, first + 2));
@@ -118,7 +122,7 @@ class RecentPagesTest {
 
   private static EventPage call(RecentPages pages, RecentPages.Read read) {
     try {
-      return pages.after(START, read);
+      return pages.after(START, read).page();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -57,9 +57,59 @@ class SignalsMemoryTest {
     }
   }
 
+  @Test
+  void marks_no_later_decision_can_count_are_not_written_and_decide_nothing_differently() throws Exception {
+    MutableClock clock = MutableClock.at("2026-06-01T08:00:00Z");
+    try (Database database = TestDatabase.create(8)) {
+      Quotient engine = Quotient.builder(database.dataSource()).clock(clock).sweepInterval(null).build();
+      engine.putPlan(new Plan("big", Map.of("ai", Limit.of(1_000_000, Period.MONTH))));
+      engine.putSubject(new Subject("racer", "big", clock.instant(), Map.of()));
+      engine.putSubject(new Subject("later", "big", clock.instant(), Map.of()));
+      Monitor a = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
+      Monitor b = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
+      a.close();
+      b.close();
+      try {
+        requests(engine, "racer", 5);
+        clock.advance(java.time.Duration.ofMillis(20)); // past the 10 ms race window
+        requests(engine, "later", 1);
+        step(a.projector());
+        assertThat(markedTargets(database)).as("only marks within the window of the batch's newest decision")
+            .containsExactly("later");
+        // Another instance, which reads the rows, decides as one that kept the racer's old marks.
+        clock.advance(java.time.Duration.ofMillis(1));
+        requests(engine, "racer", 9);
+        step(b.projector());
+        assertThat(races(engine)).as("9 requests within the window").isEmpty();
+        requests(engine, "racer", 1);
+        step(b.projector());
+        assertThat(races(engine)).hasSize(1);
+        assertThat(races(engine).get(0).detail()).containsEntry("requests", "10");
+      } finally {
+        engine.close();
+      }
+    }
+  }
+
+  private static List<String> markedTargets(Database database) throws java.sql.SQLException {
+    List<String> targets = new java.util.ArrayList<>();
+    try (java.sql.Connection c = database.dataSource().getConnection();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT target FROM monitor_signal_marks WHERE kind = 'request' ORDER BY target")) {
+      while (rs.next()) {
+        targets.add(rs.getString(1));
+      }
+    }
+    return targets;
+  }
+
   private static void requests(Quotient engine, int count) {
+    requests(engine, "racer", count);
+  }
+
+  private static void requests(Quotient engine, String subject, int count) {
     for (int i = 0; i < count; i++) {
-      engine.consume(ConsumeRequest.of("racer", "ai", 1)); // one at a time: a transaction each
+      engine.consume(ConsumeRequest.of(subject, "ai", 1)); // one at a time: a transaction each
     }
   }
 
