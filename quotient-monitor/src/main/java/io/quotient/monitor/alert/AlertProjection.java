@@ -144,9 +144,9 @@ final class AlertProjection implements Handler {
   /** A firing row. */
   private record Firing(long id, Instant windowStart, long used, long limit, Instant resetsAt) {}
 
-  /** The firing rows of these subjects, by subject and metric, then threshold. */
-  private static Map<String, Map<Integer, Firing>> firing(Connection c, Set<String> subjects) throws SQLException {
-    Map<String, Map<Integer, Firing>> firing = new HashMap<>();
+  /** The firing rows of these subjects, by subject, then metric, then threshold. */
+  private static Map<String, Map<String, Map<Integer, Firing>>> firing(Connection c, Set<String> subjects) throws SQLException {
+    Map<String, Map<String, Map<Integer, Firing>>> firing = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT subject, metric, threshold, id, window_start, used, \"limit\", resets_at FROM monitor_alerts"
@@ -155,16 +155,13 @@ final class AlertProjection implements Handler {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           firing
-              .computeIfAbsent(key(rs.getString(1), rs.getString(2)), k -> new HashMap<>())
+              .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+              .computeIfAbsent(rs.getString(2), k -> new HashMap<>())
               .put(rs.getInt(3), new Firing(rs.getLong(4), Sql.instant(rs, 5), rs.getLong(6), rs.getLong(7), Sql.instant(rs, 8)));
         }
       }
     }
     return firing;
-  }
-
-  private static String key(String subject, String metric) {
-    return subject + '\u0000' + metric;
   }
 
   /** What one batch knows and changes. */
@@ -173,10 +170,11 @@ final class AlertProjection implements Handler {
     final Batch batch;
     final List<AlertRule> rules;
     final boolean rulesByPlan;
-    final Map<String, Map<Integer, Firing>> firing;
+    final Map<String, Map<String, Map<Integer, Firing>>> firing;
     final Map<String, String> plans = new HashMap<>();
 
-    State(Connection c, Batch batch, List<AlertRule> rules, boolean rulesByPlan, Map<String, Map<Integer, Firing>> firing) {
+    State(Connection c, Batch batch, List<AlertRule> rules, boolean rulesByPlan,
+        Map<String, Map<String, Map<Integer, Firing>>> firing) {
       this.c = c;
       this.batch = batch;
       this.rules = rules;
@@ -198,14 +196,13 @@ final class AlertProjection implements Handler {
         }
       }
       // A metric the plan no longer limits (an upgrade to unlimited, a metric dropped) resolves.
-      for (String k : new ArrayList<>(firing.keySet())) {
-        String[] parts = k.split("\u0000", 2);
-        if (parts[0].equals(cause.subject()) && (metrics == null || metrics.contains(parts[1]))
-            && !seenLimited(status, parts[1])) {
-          Map<Integer, Firing> rows = firing.get(k);
+      Map<String, Map<Integer, Firing>> ofSubject = firing.getOrDefault(cause.subject(), Map.of());
+      for (String metric : new ArrayList<>(ofSubject.keySet())) {
+        if ((metrics == null || metrics.contains(metric)) && !seenLimited(status, metric)) {
+          Map<Integer, Firing> rows = ofSubject.get(metric);
           if (!rows.isEmpty()) {
             Firing any = rows.values().iterator().next();
-            resolve(cause, parts[1], new TreeSet<>(rows.keySet()), rows, reason(cause.type()), any.used(), any.limit(), null,
+            resolve(cause, metric, new TreeSet<>(rows.keySet()), rows, reason(cause.type()), any.used(), any.limit(), null,
                 any.windowStart(), any.resetsAt());
           }
         }
@@ -226,7 +223,8 @@ final class AlertProjection implements Handler {
      * usage a decision left) and resolves what it no longer reaches.
      */
     void evaluate(Event cause, String knownPlan, Usage u, boolean mayFire) throws SQLException {
-      Map<Integer, Firing> rows = firing.computeIfAbsent(key(cause.subject(), u.metric()), k -> new HashMap<>());
+      Map<Integer, Firing> rows =
+          firing.computeIfAbsent(cause.subject(), k -> new HashMap<>()).computeIfAbsent(u.metric(), k -> new HashMap<>());
       // An event of an earlier window than the state's (a late settlement): the state is newer.
       for (Firing row : rows.values()) {
         if (row.windowStart().isAfter(u.windowStart())) {
