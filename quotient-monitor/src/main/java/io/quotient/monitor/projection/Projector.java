@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * ({@linkplain Pace#rollupLinger() rollup linger}): it writes a row per subject it sees in a step,
  * so the more of a subject's events one step folds, the fewer rows it writes per event (on 10,000
  * subjects under load, a second's steps instead of 50 ms' took the monitor from half the engine's
- * throughput to about 70 %). A quiet feed's first event is still handled at once.
+ * throughput to about two thirds of it). A quiet feed's first event is still handled at once.
  *
  * <p>Thread-safe.
  */
