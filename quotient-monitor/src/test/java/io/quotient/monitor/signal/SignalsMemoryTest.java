@@ -31,14 +31,10 @@ class SignalsMemoryTest {
   void an_instance_that_did_not_handle_the_batch_before_reads_the_marks_again() throws Exception {
     MutableClock clock = MutableClock.at("2026-06-01T08:00:00Z"); // every request at one instant: all within the race window
     try (Database database = TestDatabase.create(8)) {
-      Quotient engine = Quotient.builder(database.dataSource()).clock(clock).sweepInterval(null).build();
-      engine.putPlan(new Plan("big", Map.of("ai", Limit.of(1_000_000, Period.MONTH))));
-      engine.putSubject(new Subject("racer", "big", clock.instant(), Map.of()));
-      Monitor a = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
-      Monitor b = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
-      // Stop their threads: the steps below choose which instance handles which batch.
-      a.close();
-      b.close();
+      Instances instances = instances(database, clock, "racer");
+      Quotient engine = instances.engine();
+      Monitor a = instances.a();
+      Monitor b = instances.b();
       try {
         // 4 requests handled by a, 4 by b, 4 by a: the 10th within the window is a race (the default).
         requests(engine, 4);
@@ -61,14 +57,10 @@ class SignalsMemoryTest {
   void marks_no_later_decision_can_count_are_not_written_and_decide_nothing_differently() throws Exception {
     MutableClock clock = MutableClock.at("2026-06-01T08:00:00Z");
     try (Database database = TestDatabase.create(8)) {
-      Quotient engine = Quotient.builder(database.dataSource()).clock(clock).sweepInterval(null).build();
-      engine.putPlan(new Plan("big", Map.of("ai", Limit.of(1_000_000, Period.MONTH))));
-      engine.putSubject(new Subject("racer", "big", clock.instant(), Map.of()));
-      engine.putSubject(new Subject("later", "big", clock.instant(), Map.of()));
-      Monitor a = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
-      Monitor b = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
-      a.close();
-      b.close();
+      Instances instances = instances(database, clock, "racer", "later");
+      Quotient engine = instances.engine();
+      Monitor a = instances.a();
+      Monitor b = instances.b();
       try {
         requests(engine, "racer", 5);
         clock.advance(java.time.Duration.ofMillis(20)); // past the 10 ms race window
@@ -89,6 +81,23 @@ class SignalsMemoryTest {
         engine.close();
       }
     }
+  }
+
+  /** An engine with {@code subjects} on a big plan, and two signal monitors of it (two instances). */
+  private record Instances(Quotient engine, Monitor a, Monitor b) {}
+
+  private static Instances instances(Database database, MutableClock clock, String... subjects) {
+    Quotient engine = Quotient.builder(database.dataSource()).clock(clock).sweepInterval(null).build();
+    engine.putPlan(new Plan("big", Map.of("ai", Limit.of(1_000_000, Period.MONTH))));
+    for (String subject : subjects) {
+      engine.putSubject(new Subject(subject, "big", clock.instant(), Map.of()));
+    }
+    Monitor a = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
+    Monitor b = Monitor.builder(engine, database).clock(clock).projection(new Signals(engine, database.dataSource(), clock).projection()).start();
+    // Stop their threads: the tests' steps choose which instance handles which batch.
+    a.close();
+    b.close();
+    return new Instances(engine, a, b);
   }
 
   private static List<String> markedTargets(Database database) throws java.sql.SQLException {
