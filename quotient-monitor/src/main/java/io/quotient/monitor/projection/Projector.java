@@ -60,7 +60,7 @@ public final class Projector implements AutoCloseable {
 
   /** The outcome of one {@link #step}. */
   public enum Outcome {
-    /** A full page was handled: more may follow at once. */
+    /** A full step was handled: more may follow at once. */
     HANDLED,
     /** Everything final in the feed has been handled. */
     CAUGHT_UP,

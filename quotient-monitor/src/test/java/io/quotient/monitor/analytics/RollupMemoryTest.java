@@ -58,7 +58,7 @@ class RollupMemoryTest {
 
   private static void step(Projector projector) {
     while (projector.step(Analytics.PROJECTION) == Projector.Outcome.HANDLED) {
-      // a full page: more follows
+      // a full step: more follows
     }
   }
 

@@ -124,7 +124,7 @@ class SignalsMemoryTest {
 
   private static void step(Projector projector) {
     while (projector.step(Signals.PROJECTION) == Projector.Outcome.HANDLED) {
-      // a full page: more follows
+      // a full step: more follows
     }
   }
 
