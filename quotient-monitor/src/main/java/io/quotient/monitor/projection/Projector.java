@@ -285,25 +285,18 @@ public final class Projector implements AutoCloseable {
    * does not end the step: more may have become final since.
    */
   private EventPage read(Connection c, FeedCursor cursor) throws SQLException {
-    List<Event> events = null;
+    List<Event> events = new ArrayList<>();
     FeedCursor next = cursor;
     while (true) {
       FeedCursor from = next;
       RecentPages.Page read = recentPages.after(from, () -> engine.events(c, new EventQuery(null, null, from, pageSize)));
       List<Event> page = read.page().events();
       if (page.isEmpty()) {
-        // Nothing more: an empty page's cursor is not taken (a step without events writes nothing).
-        return events == null ? read.page() : new EventPage(events, next);
+        // Nothing at all: the empty page's cursor tells how far the feed is final (see catchUp).
+        return events.isEmpty() ? read.page() : new EventPage(events, next);
       }
+      events.addAll(page);
       next = read.page().nextCursor();
-      if (events == null) {
-        if (page.size() >= stepEvents || (read.fresh() && page.size() < pageSize)) {
-          return read.page(); // the usual step of one page: no copy
-        }
-        events = new ArrayList<>(page);
-      } else {
-        events.addAll(page);
-      }
       if (events.size() >= stepEvents || (read.fresh() && page.size() < pageSize)) {
         return new EventPage(events, next);
       }
