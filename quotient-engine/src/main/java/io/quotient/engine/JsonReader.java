@@ -88,8 +88,8 @@ final class JsonReader {
           case "held" -> held = count(value);
           case "remaining" -> remaining = value == null ? null : count(value);
           case "bonusRemaining" -> bonusRemaining = count(value);
-          case "windowStart" -> windowStart = value == null ? null : Instant.parse(value);
-          case "resetsAt" -> resetsAt = value == null ? null : Instant.parse(value);
+          case "windowStart" -> windowStart = value == null ? null : instant(value);
+          case "resetsAt" -> resetsAt = value == null ? null : instant(value);
           case "fromPlan" -> fromPlan = count(value);
           case "fromBonus" -> fromBonus = count(value);
           case "overage" -> overage = count(value);
@@ -110,6 +110,57 @@ final class JsonReader {
         .split(fromPlan, fromBonus, overage)
         .reason(reason)
         .build();
+  }
+
+  /**
+   * An instant as {@link Instant#toString} writes it for years 0000 to 9999 ({@code
+   * 2026-12-01T00:00:00Z}, with 3, 6 or 9 fraction digits when it has them), read without {@link
+   * java.time.format.DateTimeFormatter}: every follower parses two per item of every event, and
+   * the formatter's general parse was half of a rollup projection's CPU (JFR, {@code bench/run
+   * monitor}). Any other shape goes to {@link Instant#parse}, which reads it or says why not.
+   */
+  static Instant instant(String value) {
+    int n = value.length();
+    if (n < 20 || value.charAt(n - 1) != 'Z' || value.charAt(4) != '-' || value.charAt(7) != '-'
+        || value.charAt(10) != 'T' || value.charAt(13) != ':' || value.charAt(16) != ':') {
+      return Instant.parse(value);
+    }
+    int year = digits(value, 0, 4);
+    int month = digits(value, 5, 7);
+    int day = digits(value, 8, 10);
+    int hour = digits(value, 11, 13);
+    int minute = digits(value, 14, 16);
+    int second = digits(value, 17, 19);
+    int nanos = 0;
+    if (n > 20) {
+      int fraction = n - 21; // between the '.' and the 'Z'
+      if (value.charAt(19) != '.' || fraction < 1 || fraction > 9) {
+        return Instant.parse(value);
+      }
+      nanos = digits(value, 20, n - 1);
+      for (int i = fraction; i < 9 && nanos >= 0; i++) {
+        nanos *= 10;
+      }
+    }
+    if ((year | month | day | hour | minute | second | nanos) < 0 || month < 1 || month > 12 || day < 1
+        || day > java.time.YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
+      return Instant.parse(value);
+    }
+    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
+  }
+
+  /** The decimal number in {@code s} from {@code from} to {@code to}; -1 if any is not an ASCII digit. */
+  private static int digits(String s, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private long count(String value) {

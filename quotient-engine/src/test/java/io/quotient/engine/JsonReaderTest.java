@@ -29,6 +29,34 @@ class JsonReaderTest {
   }
 
   @Test
+  void instants_read_as_instant_parse_reads_them_and_what_it_refuses_is_refused() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      // Years 0000 to 9999, every precision Instant.toString writes (0, 3, 6 or 9 fraction digits).
+      long second = Math.floorMod(random.nextLong(), 253_402_300_800L) - 62_167_219_200L;
+      int nanos = switch (i % 4) {
+        case 0 -> 0;
+        case 1 -> random.nextInt(1000) * 1_000_000;
+        case 2 -> random.nextInt(1_000_000) * 1000;
+        default -> random.nextInt(1_000_000_000);
+      };
+      Instant instant = Instant.ofEpochSecond(second, nanos);
+      assertThat(JsonReader.instant(instant.toString())).isEqualTo(instant);
+    }
+    // Every other shape is Instant.parse's to read or refuse (it reads 24:00 as the next midnight).
+    for (String other : List.of("2026-11-01T00:00:00.5Z", "2026-11-01T00:00:00.1234Z", "+12026-11-01T00:00:00Z",
+        "2024-02-29T23:59:59Z", "-0001-01-01T00:00:00Z", "2026-11-01T24:00:00Z", "2026-11-01T23:59:60Z", "2026-11-01T00:00:00.Z")) {
+      assertThat(JsonReader.instant(other)).isEqualTo(Instant.parse(other));
+    }
+    for (String bad : List.of("2026-13-01T00:00:00Z", "2026-02-29T00:00:00Z", "2026-11-31T00:00:00Z",
+        "2026-11-01T00:60:00Z", "2026-1x-01T00:00:00Z", "2026-11-01T00:00:00.1234567890Z",
+        "2026-11-01 00:00:00Z", "2026-11-01T00:00:00")) {
+      assertThatThrownBy(() -> Instant.parse(bad)).isInstanceOf(java.time.format.DateTimeParseException.class);
+      assertThatThrownBy(() -> JsonReader.instant(bad)).isInstanceOf(java.time.format.DateTimeParseException.class);
+    }
+  }
+
+  @Test
   void pairs_come_back_by_key_with_every_escape_undone() {
     Map<String, String> written = new LinkedHashMap<>();
     written.put("zeta", "last");
