@@ -4,6 +4,7 @@ import io.quotient.bench.audit.Postgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -69,6 +70,53 @@ public record Machine(int cores, String cpu, long memoryGb, String java, String 
       Thread.currentThread().interrupt();
       return Double.NaN;
     }
+  }
+
+  /**
+   * The CPU time (user and system, nanoseconds) this process has used so far: the engine's writers,
+   * the monitor's projections, the callers, JIT and GC alike.
+   */
+  public static long ownCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+  }
+
+  /**
+   * The CPU time (user and system, nanoseconds, in 10 ms ticks) every {@code postgres} process of
+   * this machine has used so far, with what its exited children used ({@code cutime}, {@code
+   * cstime}); -1 where there is no {@code /proc} or PostgreSQL runs elsewhere (no such process).
+   * The backends of a bench's pool live through its measurement window, so the difference over the
+   * window is PostgreSQL's work for the load.
+   */
+  public static long postgresCpuNanos() {
+    long ticks = 0;
+    boolean found = false;
+    try (java.util.stream.Stream<Path> processes = Files.list(Path.of("/proc"))) {
+      for (Path process : (Iterable<Path>) processes::iterator) {
+        String pid = process.getFileName().toString();
+        if (pid.isEmpty() || !Character.isDigit(pid.charAt(0))) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(process.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (!stat.substring(open + 1, close).equals("postgres")) {
+            continue;
+          }
+          // After the command: state is field 0, utime 11, stime 12, cutime 13, cstime 14 (proc(5)).
+          String[] fields = stat.substring(close + 2).split(" ");
+          for (int i = 11; i <= 14; i++) {
+            ticks += Long.parseLong(fields[i]);
+          }
+          found = true;
+        } catch (IOException | RuntimeException e) {
+          // the process ended while being read: its time is in its parent's cutime now
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return found ? ticks * 10_000_000L : -1;
   }
 
   /** Total and idle (idle + iowait) jiffies of all CPUs. */

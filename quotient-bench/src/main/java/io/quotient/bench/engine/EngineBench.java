@@ -1,5 +1,6 @@
 package io.quotient.bench.engine;
 
+import io.quotient.bench.Machine;
 import io.quotient.bench.Options;
 import io.quotient.bench.Subjects;
 import io.quotient.bench.audit.Alarm;
@@ -10,6 +11,7 @@ import io.quotient.bench.audit.Postgres;
 import io.quotient.bench.load.ClosedLoop;
 import io.quotient.bench.load.Measurement;
 import io.quotient.bench.load.OpenLoop;
+import io.quotient.bench.load.Probe;
 import io.quotient.bench.load.Workload;
 import io.quotient.bench.report.Row;
 import io.quotient.bench.report.Shape;
@@ -68,13 +70,15 @@ public final class EngineBench {
       Workload workload = shape == Shape.SPREAD
           ? ConsumeWorkload.spread(f.quotient, f.expectation)
           : ConsumeWorkload.on(f.quotient, Subjects.HOT, f.expectation);
-      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration());
-      String note = errors(m);
+      Probe jvm = Probe.of(Machine::ownCpuNanos);
+      Probe postgres = Probe.of(Machine::postgresCpuNanos);
+      Measurement m = ClosedLoop.run(workload, callers, options.warmup(), options.duration(), List.of(jvm, postgres));
+      String note = join(cpuPerDecision(jvm, postgres, m), errors(m));
       if (f.monitor != null) {
         long start = System.nanoTime();
         f.monitor.catchUp(Duration.ofMinutes(5));
         String lag = String.format(Locale.ROOT, "monitor caught up %d ms after the load", (System.nanoTime() - start) / 1_000_000);
-        note = note == null ? lag : note + "; " + lag;
+        note = join(note, lag);
       }
       return f.finish(Row.of(name, shape, Integer.toString(callers), m, null, note), Map.of());
     }
@@ -120,6 +124,20 @@ public final class EngineBench {
       return f.finish(Row.of("engine consume, burst rate, " + buckets, Shape.SPREAD, Integer.toString(callers), m, null,
           errors(m)), Map.of());
     }
+  }
+
+  /**
+   * The CPU each decision took over the window, in this process and in PostgreSQL (when it runs on
+   * this machine): what a throughput alone hides, as on two cores both share the same cores.
+   */
+  private static String cpuPerDecision(Probe jvm, Probe postgres, Measurement m) {
+    double calls = Math.max(1, m.calls());
+    String own = String.format(Locale.ROOT, "CPU/decision: JVM %,.1f µs", jvm.delta() / 1000.0 / calls);
+    return postgres.delta() <= 0 ? own : own + String.format(Locale.ROOT, ", PostgreSQL %,.1f µs", postgres.delta() / 1000.0 / calls);
+  }
+
+  private static String join(String first, String second) {
+    return first == null ? second : second == null ? first : first + "; " + second;
   }
 
   private static String errors(Measurement m) {
