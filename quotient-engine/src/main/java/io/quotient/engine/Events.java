@@ -41,7 +41,8 @@ final class Events {
       String reservationId,
       String items,
       String metadata,
-      String detail) {}
+      String detail,
+      List<ItemDecision> decidedItems) {}
 
   /** Starts the event {@code id} of {@code type} at {@code at}; every other column is null until set. */
   static RowBuilder row(long id, Instant at, EventType type) {
@@ -63,6 +64,7 @@ final class Events {
     private String items;
     private String metadata;
     private String detail;
+    private List<ItemDecision> decidedItems;
 
     private RowBuilder(long id, Instant at, EventType type) {
       this.id = id;
@@ -110,6 +112,16 @@ final class Events {
       return this;
     }
 
+    /**
+     * A decision's items: their JSON (see {@link Events#items(List, Map)}), and the items
+     * themselves for {@link CommittedEvents}, which hands them out without parsing the JSON.
+     */
+    RowBuilder items(List<ItemDecision> decided, Map<Instant, String> formatted) {
+      this.items = Events.items(decided, formatted);
+      this.decidedItems = decided;
+      return this;
+    }
+
     /** The request's metadata as a JSON object; null when none. */
     RowBuilder metadata(String json) {
       this.metadata = json;
@@ -125,7 +137,7 @@ final class Events {
     Row build() {
       return new Row(
           id, at, type, subject, allowed, reason, scope, idempotencyKey, relatedEventId, reservationId, items, metadata,
-          detail);
+          detail, decidedItems);
     }
   }
 
@@ -310,12 +322,66 @@ final class Events {
    * The horizon is read first, in its own statement: the page's statement takes a later snapshot,
    * in which every transaction below that horizon has ended and so shows all its events.
    */
-  static FeedPage page(Connection c, EventQuery query) throws SQLException {
+  static FeedPage page(Connection c, EventQuery query, CommittedEvents committed) throws SQLException {
     long horizon = horizon(c).horizon();
+    // The page's positions first, then the events: those this engine committed lately come from
+    // memory, the others from their rows, by id when they are a few among kept ones (an event
+    // another instance or a projection appended), else with one range read from the first of them
+    // (a follower catching up, or one of several instances).
+    List<FeedCursor> keys = new ArrayList<>();
+    List<Event> events = new ArrayList<>();
+    List<Long> missing = new ArrayList<>();
+    try (PreparedStatement ps = feed(c, "e.id, e.tx::text", query, horizon, query.after(), null)) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          FeedCursor key = new FeedCursor(Long.parseLong(rs.getString(2)), rs.getLong(1));
+          keys.add(key);
+          Event kept = committed.get(key);
+          events.add(kept);
+          if (kept == null) {
+            missing.add(key.id());
+          }
+        }
+      }
+    }
+    if (!missing.isEmpty() && missing.size() * 2 <= keys.size()) {
+      Map<Long, Event> read = byIds(c, missing);
+      for (int i = 0; i < events.size(); i++) {
+        if (events.get(i) == null) {
+          events.set(i, read.get(keys.get(i).id()));
+        }
+      }
+      events.removeIf(java.util.Objects::isNull); // purged by retention since the keys were read
+    } else if (!missing.isEmpty()) {
+      int first = events.indexOf(null);
+      events.subList(first, events.size()).clear();
+      FeedCursor from = first == 0 ? query.after() : keys.get(first - 1);
+      try (PreparedStatement ps = feed(c, COLUMNS, query, horizon, from, keys.get(keys.size() - 1))) {
+        events.addAll(read(c, ps).values()); // fewer than the keys only if retention purged some since
+      }
+    }
+    // A full page ends at its last event; a shorter one has passed every event below the horizon.
+    FeedCursor next =
+        keys.size() == query.limit()
+            ? keys.get(keys.size() - 1)
+            : query.after().max(new FeedCursor(horizon, 0));
+    return new FeedPage(new EventPage(events, next), horizon);
+  }
+
+  /**
+   * The statement selecting {@code columns} of the query's events after {@code from} (up to {@code
+   * through}, when not null) and below {@code horizon}, in feed order, at most the query's limit.
+   */
+  private static PreparedStatement feed(
+      Connection c, String columns, EventQuery query, long horizon, FeedCursor from, FeedCursor through)
+      throws SQLException {
     StringBuilder sql =
         new StringBuilder("SELECT ")
-            .append(COLUMNS)
+            .append(columns)
             .append(" FROM events e WHERE (e.tx, e.id) > (?::text::xid8, ?) AND e.tx < ?::text::xid8");
+    if (through != null) {
+      sql.append(" AND (e.tx, e.id) <= (?::text::xid8, ?)");
+    }
     if (query.subject() != null) {
       sql.append(" AND e.subject = ?");
     }
@@ -323,12 +389,16 @@ final class Events {
       sql.append(" AND e.type = ?");
     }
     sql.append(" ORDER BY e.tx, e.id LIMIT ?");
-    List<Event> events;
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+    PreparedStatement ps = c.prepareStatement(sql.toString());
+    try {
       int i = 1;
-      ps.setString(i++, Long.toString(query.after().tx()));
-      ps.setLong(i++, query.after().id());
+      ps.setString(i++, Long.toString(from.tx()));
+      ps.setLong(i++, from.id());
       ps.setString(i++, Long.toString(horizon));
+      if (through != null) {
+        ps.setString(i++, Long.toString(through.tx()));
+        ps.setLong(i++, through.id());
+      }
       if (query.subject() != null) {
         ps.setString(i++, query.subject());
       }
@@ -336,14 +406,30 @@ final class Events {
         ps.setString(i++, query.type().wireName());
       }
       ps.setInt(i, query.limit());
-      events = new ArrayList<>(read(c, ps).values());
+      return ps;
+    } catch (SQLException | RuntimeException e) {
+      ps.close();
+      throw e;
     }
-    // A full page ends at its last event; a shorter one has passed every event below the horizon.
-    FeedCursor next =
-        events.size() == query.limit()
-            ? events.get(events.size() - 1).cursor()
-            : query.after().max(new FeedCursor(horizon, 0));
-    return new FeedPage(new EventPage(events, next), horizon);
+  }
+
+  /** The event {@code row} records, at {@code cursor}, as {@link #read} reads it back. */
+  static Event event(Row row, FeedCursor cursor, List<EventItem> items) {
+    return new Event(
+        row.id(),
+        cursor,
+        row.at(),
+        row.type(),
+        row.subject(),
+        row.allowed(),
+        row.reason(),
+        row.scope() == null ? "" : row.scope(),
+        row.idempotencyKey(),
+        row.relatedEventId(),
+        row.reservationId(),
+        items,
+        JsonReader.pairs(row.metadata() == null ? "{}" : row.metadata()),
+        JsonReader.pairs(row.detail() == null ? "{}" : row.detail()));
   }
 
   private static Map<Long, Event> read(Connection c, PreparedStatement ps) throws SQLException {

@@ -1,5 +1,6 @@
 package io.quotient.engine;
 
+import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventItem;
 import java.util.AbstractList;
 import java.util.List;
@@ -16,21 +17,28 @@ import java.util.RandomAccess;
  */
 final class ItemsOnUse extends AbstractList<EventItem> implements RandomAccess {
   private final String json;
+  private final List<ItemDecision> decided;
   private volatile List<EventItem> parsed;
 
-  private ItemsOnUse(String json) {
+  private ItemsOnUse(String json, List<ItemDecision> decided) {
     this.json = json;
+    this.decided = decided;
   }
 
   /** The items of {@code json} as written by {@link Json}: empty at once for an empty array. */
   static List<EventItem> of(String json) {
-    return json == null || json.equals("[]") ? List.of() : new ItemsOnUse(json);
+    return json == null || json.equals("[]") ? List.of() : new ItemsOnUse(json, null);
+  }
+
+  /** The items a writer decided, as they read back from their JSON (see {@link CommittedEvents}). */
+  static List<EventItem> decided(List<ItemDecision> decided) {
+    return decided.isEmpty() ? List.of() : new ItemsOnUse(null, decided);
   }
 
   private List<EventItem> parsed() {
     List<EventItem> items = parsed;
     if (items == null) {
-      items = JsonReader.items(json).stream().map(Events::toEventItem).toList();
+      items = (decided != null ? decided : JsonReader.items(json)).stream().map(Events::toEventItem).toList();
       parsed = items;
     }
     return items;

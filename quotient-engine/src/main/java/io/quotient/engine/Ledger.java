@@ -86,12 +86,14 @@ final class Ledger implements AutoCloseable {
   private final ReentrantReadWriteLock admission = new ReentrantReadWriteLock();
   private final List<Thread> writers = new ArrayList<>();
   private final Quotient.BatchListener listener;
+  private final CommittedEvents committedEvents;
   private volatile boolean closed;
 
   Ledger(
       Jdbc jdbc, Clock clock, String defaultPlan, PlanCache plans, SubjectCache subjectCache, Decider decider,
-      EventIds ids, int writerCount,
+      EventIds ids, CommittedEvents committedEvents, int writerCount,
       int maxBatchSize, Quotient.BatchListener listener) {
+    this.committedEvents = committedEvents;
     this.jdbc = jdbc;
     this.clock = clock;
     this.defaultPlan = defaultPlan;
@@ -192,6 +194,7 @@ final class Ledger implements AutoCloseable {
     // subject rows (a batch that rolled back may have created subjects that do not exist). The
     // next batch of these subjects runs on this thread, after this.
     decider.commitRateTokens(read.state, read.now);
+    committedEvents.add(read.events);
     for (Store.SubjectRow row : read.rows) {
       subjectCache.put(row, read.generation);
     }
@@ -240,13 +243,17 @@ final class Ledger implements AutoCloseable {
     long generation;
     BatchState state;
     Instant now;
+    List<Events.Row> events = List.of();
   }
 
   private List<ConsumeResult> decide(Connection c, List<Pending> batch, Attempt read) throws SQLException {
     abandonRateTokens(read); // an attempt before this one rolled back
-    Instant now = clock.instant();
+    // Whole microseconds, as PostgreSQL keeps them: the decision is made at the instant its event
+    // records, and the event reads back equal to what the writer built (see CommittedEvents).
+    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     read.now = now;
     List<Events.Row> events = new ArrayList<>();
+    read.events = events;
 
     read.rows.clear();
     Map<String, Store.SubjectRow> subjects = subjectsOf(c, batch, now, events, read);
@@ -351,7 +358,7 @@ final class Ledger implements AutoCloseable {
               .actor(request.scope())
               .idempotencyKey(request.idempotencyKey())
               .reservation(reservationId)
-              .items(Events.items(decision.items(), formatted))
+              .items(decision.items(), formatted)
               .metadata(request.metadata().isEmpty() ? null : Json.object(request.metadata()))
               .detail(detail)
               .build());

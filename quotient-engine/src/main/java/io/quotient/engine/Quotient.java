@@ -80,6 +80,8 @@ public final class Quotient implements AutoCloseable {
   private final PlanCache plans = new PlanCache();
   private final SubjectCache subjectCache;
   private final EventIds ids = new EventIds();
+  /** The events this engine committed last, which its feed pages hand out without reading their rows. */
+  private final CommittedEvents committedEvents = new CommittedEvents();
   private final Decider decider;
   private final Ledger ledger;
   private final Reads reads;
@@ -100,7 +102,7 @@ public final class Quotient implements AutoCloseable {
     this.decider = new Decider(builder.burstLimiter);
     this.ledger =
         new Ledger(
-            jdbc, clock, defaultPlan, plans, subjectCache, decider, ids, builder.writers, builder.maxBatchSize,
+            jdbc, clock, defaultPlan, plans, subjectCache, decider, ids, committedEvents, builder.writers, builder.maxBatchSize,
             builder.listener);
     this.reads = new Reads(jdbc, clock, plans, decider, defaultPlan);
     this.settlements = new Settlements(jdbc, clock, plans, ids);
@@ -545,7 +547,7 @@ public final class Quotient implements AutoCloseable {
   public EventPage events(EventQuery query) {
     Objects.requireNonNull(query, "query");
     long began = jdbc.read(Events::horizon).end();
-    Events.FeedPage read = jdbc.read(c -> Events.page(c, query));
+    Events.FeedPage read = jdbc.read(c -> Events.page(c, query, committedEvents));
     if (read.page().events().size() == query.limit() || read.horizon() >= began) {
       return read.page();
     }
@@ -560,7 +562,7 @@ public final class Quotient implements AutoCloseable {
         break;
       }
     }
-    return jdbc.read(c -> Events.page(c, query)).page();
+    return jdbc.read(c -> Events.page(c, query, committedEvents)).page();
   }
 
   /**
@@ -574,7 +576,7 @@ public final class Quotient implements AutoCloseable {
   public EventPage events(Connection connection, EventQuery query) {
     Objects.requireNonNull(connection, "connection");
     Objects.requireNonNull(query, "query");
-    return jdbc.on(connection, c -> Events.page(c, query)).page();
+    return jdbc.on(connection, c -> Events.page(c, query, committedEvents)).page();
   }
 
   /**
@@ -629,7 +631,7 @@ public final class Quotient implements AutoCloseable {
 
   /** A page for a subscription, which polls and is woken by commits: it never waits inside a read. */
   private EventPage feedPage(EventQuery query) {
-    return jdbc.read(c -> Events.page(c, query)).page();
+    return jdbc.read(c -> Events.page(c, query, committedEvents)).page();
   }
 
   /**

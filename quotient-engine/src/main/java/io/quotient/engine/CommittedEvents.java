@@ -1,0 +1,60 @@
+package io.quotient.engine;
+
+import io.quotient.event.Event;
+import io.quotient.event.EventItem;
+import io.quotient.feed.FeedCursor;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The events this engine's writers committed last, by id, so that a page of the feed made of them
+ * is read from PostgreSQL as ids alone, and its events are handed out as the writer built them: no
+ * row decoded, no JSON parsed. Every follower of the feed (the monitor's projections, the stream)
+ * reads every event; decoding and parsing the rows was most of what following the feed cost the
+ * JVM (JFR, {@code bench/run monitor}).
+ *
+ * <p><b>Exact.</b> An event is put here only once its transaction has committed, and an event never
+ * changes once committed; a page serves from here only events that its own read of the feed's ids
+ * returned, so what it holds and in which order is the database's, never this cache's: nothing
+ * uncommitted, purged or out of order is served. What is not here (another instance's events, an
+ * older one, one whose slot a newer event took) is read from its row. An event is kept only when
+ * its instant is whole microseconds, the precision PostgreSQL keeps, so that it reads back equal to
+ * its row (the writers decide at such instants).
+ *
+ * <p>A fixed ring of {@value #CAPACITY} slots indexed by id: an engine's ids come in ascending blocks,
+ * so a newer event takes the slot of one {@value #CAPACITY} ids older, and nothing needs evicting.
+ * Thread-safe and lock-free: the writers put, any reader gets.
+ */
+final class CommittedEvents {
+  /** Slots: about a second of a loaded engine's events, a few megabytes. */
+  static final int CAPACITY = 1 << 15;
+
+  /** A committed row and its items, shared by every event built from it. */
+  private record Entry(Events.Row row, List<EventItem> items) {}
+
+  private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(CAPACITY);
+
+  /** Keeps {@code rows}, which have just committed. */
+  void add(List<Events.Row> rows) {
+    for (Events.Row row : rows) {
+      if (row.at().getNano() % 1000 == 0) {
+        List<EventItem> items =
+            row.decidedItems() != null ? ItemsOnUse.decided(row.decidedItems()) : ItemsOnUse.of(row.items());
+        slots.setRelease(slot(row.id()), new Entry(row, items));
+      }
+    }
+  }
+
+  /** The event at {@code cursor} as its row would read, or null when it is not kept. */
+  Event get(FeedCursor cursor) {
+    Entry entry = slots.getAcquire(slot(cursor.id()));
+    if (entry == null || entry.row().id() != cursor.id()) {
+      return null;
+    }
+    return Events.event(entry.row(), cursor, entry.items());
+  }
+
+  private static int slot(long id) {
+    return (int) (id & (CAPACITY - 1));
+  }
+}
