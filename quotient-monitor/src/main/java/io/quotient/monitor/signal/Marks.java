@@ -1,5 +1,6 @@
 package io.quotient.monitor.signal;
 
+import io.quotient.monitor.sql.Sql;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -86,7 +87,7 @@ final class Marks {
    * coming later in the feed, could have counted the marks not written.)
    */
   static Map<String, List<Long>> young(Map<String, List<Long>> marks, Instant newest, Duration window) {
-    long horizon = micros(newest) - window.toNanos() / 1000;
+    long horizon = Sql.micros(newest) - window.toNanos() / 1000;
     Map<String, List<Long>> young = new HashMap<>();
     marks.forEach((target, times) -> {
       if (!times.isEmpty() && times.get(times.size() - 1) > horizon) {
@@ -102,7 +103,7 @@ final class Marks {
    * the new one included.
    */
   static int add(List<Long> times, Instant at, Duration window, int cap) {
-    long now = micros(at);
+    long now = Sql.micros(at);
     long horizon = now - window.toNanos() / 1000;
     int insert = times.size();
     while (insert > 0 && times.get(insert - 1) > now) {
@@ -114,10 +115,6 @@ final class Marks {
       times.remove(0);
     }
     return times.size();
-  }
-
-  static long micros(Instant at) {
-    return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
   }
 
   private static List<Long> times(Array array) throws SQLException {

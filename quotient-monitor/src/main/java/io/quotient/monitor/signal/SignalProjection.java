@@ -6,6 +6,7 @@ import io.quotient.event.EventType;
 import io.quotient.monitor.projection.Batch;
 import io.quotient.monitor.projection.Handler;
 import io.quotient.monitor.projection.Remembered;
+import io.quotient.monitor.sql.Sql;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -167,19 +168,32 @@ final class SignalProjection implements Handler {
   }
 
   private void rollUp(Connection c, Map<String, Map<Instant, Long>> units, Map<String, Instant> lastUse) throws SQLException {
+    // One statement over arrays, not one per row (as the analytics rollups).
+    int n = 0;
+    for (Map<Instant, Long> hours : units.values()) {
+      n += hours.size();
+    }
+    String[] subjects = new String[n];
+    long[] hourMicros = new long[n];
+    long[] amounts = new long[n];
+    int i = 0;
+    for (Map.Entry<String, Map<Instant, Long>> subject : units.entrySet()) {
+      for (Map.Entry<Instant, Long> hour : subject.getValue().entrySet()) {
+        subjects[i] = subject.getKey();
+        hourMicros[i] = Sql.micros(hour.getKey());
+        amounts[i] = hour.getValue();
+        i++;
+      }
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO monitor_usage_hourly (subject, hour, units) VALUES (?, ?, ?)"
+            "INSERT INTO monitor_usage_hourly (subject, hour, units) SELECT s, " + Sql.FROM_MICROS.formatted("h") + ", u"
+                + " FROM unnest(?::text[], ?::int8[], ?::int8[]) AS x(s, h, u)"
                 + " ON CONFLICT (subject, hour) DO UPDATE SET units = monitor_usage_hourly.units + excluded.units")) {
-      for (Map.Entry<String, Map<Instant, Long>> subject : units.entrySet()) {
-        for (Map.Entry<Instant, Long> hour : subject.getValue().entrySet()) {
-          ps.setString(1, subject.getKey());
-          ps.setObject(2, OffsetDateTime.ofInstant(hour.getKey(), ZoneOffset.UTC));
-          ps.setLong(3, hour.getValue());
-          ps.addBatch();
-        }
-      }
-      ps.executeBatch();
+      ps.setArray(1, c.createArrayOf("text", subjects));
+      ps.setObject(2, hourMicros);
+      ps.setObject(3, amounts);
+      ps.executeUpdate();
     }
     Instant latest = lastUse.values().stream().max(Instant::compareTo).orElseThrow().truncatedTo(ChronoUnit.HOURS);
     if (!latest.equals(prunedAt)) {
@@ -293,7 +307,7 @@ final class SignalProjection implements Handler {
         baselineUnits = rs.getLong(1);
       }
     }
-    long into = Marks.micros(at) - Marks.micros(hour);
+    long into = Sql.micros(at) - Sql.micros(hour);
     BigDecimal lastHour =
         BigDecimal.valueOf(current)
             .add(BigDecimal.valueOf(last).multiply(HOUR_MICROS.subtract(BigDecimal.valueOf(into))).divide(HOUR_MICROS, 2, RoundingMode.DOWN));

@@ -37,6 +37,18 @@ public final class Sql {
     }
   }
 
+  /**
+   * SQL that turns the epoch microseconds in the column or expression {@code %s} into a {@code
+   * timestamptz} (null stays null): how instants are bound in arrays, which carry numbers in
+   * binary where timestamps would go as text, formatted and parsed once each.
+   */
+  public static final String FROM_MICROS = "('epoch'::timestamptz + %s * interval '1 microsecond')";
+
+  /** {@code at} in epoch microseconds (a timestamptz's precision), for {@link #FROM_MICROS}. */
+  public static long micros(Instant at) {
+    return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1000);
+  }
+
   /** A {@code timestamptz} column as an instant; null stays null. */
   public static Instant instant(ResultSet rs, int column) throws SQLException {
     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
