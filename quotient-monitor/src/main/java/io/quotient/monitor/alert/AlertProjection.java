@@ -7,6 +7,7 @@ import io.quotient.event.EventType;
 import io.quotient.event.NewEvent;
 import io.quotient.monitor.projection.Batch;
 import io.quotient.monitor.projection.Handler;
+import io.quotient.monitor.projection.Remembered;
 import io.quotient.monitor.sql.Sql;
 import io.quotient.status.MetricStatus;
 import io.quotient.status.SubjectStatus;
@@ -56,6 +57,12 @@ import java.util.TreeSet;
  */
 final class AlertProjection implements Handler {
   private final Quotient engine;
+  /**
+   * The firing rows of the subjects lately seen, by metric then threshold (an empty map: none), as
+   * this handler left them: only it writes monitor_alerts. Without it each step read them for
+   * every subject it saw, though on nearly all of them nothing fires.
+   */
+  private final Remembered<String, Map<String, Map<Integer, Firing>>> firingRows = new Remembered<>(100_000);
 
   AlertProjection(Quotient engine) {
     this.engine = engine;
@@ -72,9 +79,12 @@ final class AlertProjection implements Handler {
         subjects.add(event.subject());
       }
     }
+    firingRows.begin(batch);
     if (subjects.isEmpty()) {
+      firingRows.end(batch); // nothing changed: what is remembered still holds
       return;
     }
+    // The state's maps are the remembered ones: the batch changes them in place.
     State state = new State(c, batch, rules, rulesByPlan, firing(c, subjects));
     for (Event event : batch.events()) {
       if (event.subject() == null || !relevant(event)) {
@@ -108,6 +118,7 @@ final class AlertProjection implements Handler {
         default -> {}
       }
     }
+    firingRows.end(batch);
   }
 
   private static boolean relevant(Event event) {
@@ -144,14 +155,24 @@ final class AlertProjection implements Handler {
   /** A firing row. */
   private record Firing(long id, Instant windowStart, long used, long limit, Instant resetsAt) {}
 
-  /** The firing rows of these subjects, by subject, then metric, then threshold. */
-  private static Map<String, Map<String, Map<Integer, Firing>>> firing(Connection c, Set<String> subjects) throws SQLException {
+  /**
+   * The firing rows of these subjects, by subject (every one of them), then metric, then threshold:
+   * those remembered, the others read.
+   */
+  private Map<String, Map<String, Map<Integer, Firing>>> firing(Connection c, Set<String> subjects) throws SQLException {
     Map<String, Map<String, Map<Integer, Firing>>> firing = new HashMap<>();
+    List<String> unknown = firingRows.recall(subjects, firing);
+    if (unknown.isEmpty()) {
+      return firing;
+    }
+    for (String subject : unknown) {
+      firing.put(subject, new HashMap<>());
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT subject, metric, threshold, id, window_start, used, \"limit\", resets_at FROM monitor_alerts"
                 + " WHERE state = 'firing' AND subject = ANY(?)")) {
-      ps.setArray(1, c.createArrayOf("text", subjects.toArray(new String[0])));
+      ps.setArray(1, c.createArrayOf("text", unknown.toArray(new String[0])));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           firing
@@ -160,6 +181,9 @@ final class AlertProjection implements Handler {
               .put(rs.getInt(3), new Firing(rs.getLong(4), Sql.instant(rs, 5), rs.getLong(6), rs.getLong(7), Sql.instant(rs, 8)));
         }
       }
+    }
+    for (String subject : unknown) {
+      firingRows.put(subject, firing.get(subject));
     }
     return firing;
   }

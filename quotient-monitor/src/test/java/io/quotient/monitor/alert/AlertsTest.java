@@ -253,4 +253,28 @@ class AlertsTest {
       second.close();
     }
   }
+
+  @Test
+  void an_instance_trusts_the_firing_state_it_remembers_only_while_no_other_has_stepped_since() throws Exception {
+    // A database of its own: the class's monitor would step through everything here.
+    try (Database own = TestDatabase.create(8);
+        Quotient a = Quotient.builder(own.dataSource()).clock(clock).sweepInterval(null).build();
+        Quotient b = Quotient.builder(own.dataSource()).clock(clock).sweepInterval(null).build()) {
+      a.putPlan(new Plan("pro", Map.of("ai", Limit.of(10, Period.MONTH))));
+      a.putSubject(new Subject("alice", "pro", clock.instant(), Map.of()));
+      // Each instance is woken by its own engine's commits only (no polling within the test).
+      try (Monitor first = Monitor.builder(a, own).clock(clock).pollInterval(Duration.ofHours(1)).start();
+          Monitor second = Monitor.builder(b, own).clock(clock).pollInterval(Duration.ofHours(1)).start()) {
+        Decision eight = (Decision) a.consume(ConsumeRequest.of("alice", "ai", 8));
+        first.catchUp(Duration.ofSeconds(30)); // first: 80 % fires, and first remembers it firing
+        b.refund(RefundRequest.ofEvent(eight.eventId()));
+        second.catchUp(Duration.ofSeconds(30)); // second: the refund resolves it
+        a.consume(ConsumeRequest.of("alice", "ai", 8));
+        first.catchUp(Duration.ofSeconds(30)); // first again: its memory says firing, the row says resolved
+        assertThat(first.alerts().list(new AlertQuery(null, "alice", null, 100)))
+            .extracting(Alert::state)
+            .containsExactlyInAnyOrder("resolved", "firing");
+      }
+    }
+  }
 }
