@@ -21,21 +21,37 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * its instant is whole microseconds, the precision PostgreSQL keeps, so that it reads back equal to
  * its row (the writers decide at such instants).
  *
- * <p>A fixed ring of {@value #CAPACITY} slots indexed by id: an engine's ids come in ascending blocks,
- * so a newer event takes the slot of one {@value #CAPACITY} ids older, and nothing needs evicting.
+ * <p>A fixed ring of slots (a power of two) indexed by id: an engine's ids come in ascending blocks,
+ * so a newer event takes the slot of one a ring's length older, and nothing needs evicting.
  * Thread-safe and lock-free: the writers put, any reader gets.
  */
 final class CommittedEvents {
-  /** Slots: about a second of a loaded engine's events, a few megabytes. */
-  static final int CAPACITY = 1 << 15;
+  /**
+   * Slots by default: about five seconds of a loaded engine (25,000 decisions a second on two
+   * cores), which the monitor's rollup projections, stepping every three seconds, read; with a
+   * ring of a second's events their pages were read as rows and the JVM's share of the monitor
+   * grew by half (bench/run monitor).
+   */
+  static final int DEFAULT_CAPACITY = 1 << 17;
 
   /** A committed row and its items, shared by every event built from it. */
   private record Entry(Events.Row row, List<EventItem> items) {}
 
-  private final AtomicReferenceArray<Entry> slots = new AtomicReferenceArray<>(CAPACITY);
+  private final AtomicReferenceArray<Entry> slots;
+  private final int mask;
+
+  /** A ring of at least {@code capacity} slots (a power of two); none at 0. */
+  CommittedEvents(int capacity) {
+    int slots = capacity <= 1 ? capacity : Integer.highestOneBit(capacity - 1) << 1;
+    this.slots = new AtomicReferenceArray<>(slots);
+    this.mask = slots - 1;
+  }
 
   /** Keeps {@code rows}, which have just committed. */
   void add(List<Events.Row> rows) {
+    if (mask < 0) {
+      return;
+    }
     for (Events.Row row : rows) {
       if (row.at().getNano() % 1000 == 0) {
         List<EventItem> items =
@@ -47,6 +63,9 @@ final class CommittedEvents {
 
   /** The event at {@code cursor} as its row would read, or null when it is not kept. */
   Event get(FeedCursor cursor) {
+    if (mask < 0) {
+      return null;
+    }
     Entry entry = slots.getAcquire(slot(cursor.id()));
     if (entry == null || entry.row().id() != cursor.id()) {
       return null;
@@ -54,7 +73,7 @@ final class CommittedEvents {
     return Events.event(entry.row(), cursor, entry.items());
   }
 
-  private static int slot(long id) {
-    return (int) (id & (CAPACITY - 1));
+  private int slot(long id) {
+    return (int) (id & mask);
   }
 }

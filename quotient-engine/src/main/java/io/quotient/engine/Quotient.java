@@ -81,7 +81,7 @@ public final class Quotient implements AutoCloseable {
   private final SubjectCache subjectCache;
   private final EventIds ids = new EventIds();
   /** The events this engine committed last, which its feed pages hand out without reading their rows. */
-  private final CommittedEvents committedEvents = new CommittedEvents();
+  private final CommittedEvents committedEvents;
   private final Decider decider;
   private final Ledger ledger;
   private final Reads reads;
@@ -99,6 +99,7 @@ public final class Quotient implements AutoCloseable {
     this.eventRetention = builder.eventRetention;
     this.callTimeout = builder.callTimeout;
     this.subjectCache = new SubjectCache(builder.dataSource);
+    this.committedEvents = new CommittedEvents(builder.keptEvents);
     this.decider = new Decider(builder.burstLimiter);
     this.ledger =
         new Ledger(
@@ -776,6 +777,7 @@ public final class Quotient implements AutoCloseable {
     private Duration eventRetention = Duration.ofDays(400);
     private int maxBatchSize = 4096;
     private int writers = 2;
+    private int keptEvents = CommittedEvents.DEFAULT_CAPACITY;
     private Duration sweepInterval = Duration.ofSeconds(1);
     private BatchListener listener = (size, elapsed) -> {};
     private Duration callTimeout = Duration.ofSeconds(30);
@@ -821,6 +823,19 @@ public final class Quotient implements AutoCloseable {
     public Builder maxBatchSize(int value) {
       InvalidArgumentException.require(value >= 1 && value <= 65_536, "maxBatchSize", "must be between 1 and 65536");
       this.maxBatchSize = value;
+      return this;
+    }
+
+    /**
+     * How many of the events it committed last the engine keeps in memory, so that readers of the
+     * feed (the monitor's projections, the stream) get them without reading their rows: rounded up
+     * to a power of two, 0 for none. Default 131,072: about five seconds of a loaded engine, which
+     * the monitor's rollups (stepping every few seconds) need; each kept event costs a few hundred
+     * bytes of heap.
+     */
+    public Builder keptEvents(int value) {
+      InvalidArgumentException.require(value >= 0 && value <= 1 << 24, "keptEvents", "must be between 0 and 16777216");
+      this.keptEvents = value;
       return this;
     }
 

@@ -102,6 +102,22 @@ class CommittedEventsTest {
     }
   }
 
+  @Test
+  void an_engine_that_keeps_none_reads_every_event_from_its_row() throws Exception {
+    MutableClock clock = MutableClock.at("2026-03-10T12:00:00Z");
+    try (Database database = TestDatabase.create(6);
+        Quotient writer =
+            Quotient.builder(database.dataSource()).clock(clock).defaultPlan("free").keptEvents(0).sweepInterval(null).build()) {
+      writer.putPlan(new Plan("free", Map.of("ai", Limit.of(1_000, Period.MONTH))));
+      FeedCursor start = writer.head();
+      long id = ((io.quotient.decision.Decision) writer.consume(ConsumeRequest.of("carol", "ai", 1))).eventId();
+      try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.executeUpdate("UPDATE events SET reason = 'changed' WHERE id = " + id);
+      }
+      assertThat(find(all(writer, start), id).reason()).isEqualTo("changed");
+    }
+  }
+
   private static List<Event> all(Quotient engine, FeedCursor from) {
     List<Event> events = new ArrayList<>();
     FeedCursor after = from;
