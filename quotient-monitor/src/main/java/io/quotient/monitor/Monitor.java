@@ -102,8 +102,8 @@ public final class Monitor implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration pollInterval = Duration.ofMillis(250);
     private Duration linger = Duration.ofMillis(50);
-    private Duration rollupLinger = Duration.ofSeconds(1);
-    private int stepEvents = 50_000;
+    private Duration rollupLinger = Duration.ofSeconds(3);
+    private int stepEvents = Projector.Pace.MAX_STEP_EVENTS;
     private final List<Projection> projections = new ArrayList<>();
     private Consumer<NewEvent> appended = event -> {};
 
@@ -156,7 +156,7 @@ public final class Monitor implements AutoCloseable {
 
     /**
      * The most events one projection step handles in one transaction, 1 to 100,000 (read in pages
-     * of up to 1,000). Default 50,000.
+     * of up to 1,000). Default 100,000, so that a rollup step under load is ended by its linger.
      */
     public Builder stepEvents(int value) {
       InvalidArgumentException.require(
