@@ -413,25 +413,6 @@ final class Events {
     }
   }
 
-  /** The event {@code row} records, at {@code cursor}, as {@link #read} reads it back. */
-  static Event event(Row row, FeedCursor cursor, List<EventItem> items) {
-    return new Event(
-        row.id(),
-        cursor,
-        row.at(),
-        row.type(),
-        row.subject(),
-        row.allowed(),
-        row.reason(),
-        row.scope() == null ? "" : row.scope(),
-        row.idempotencyKey(),
-        row.relatedEventId(),
-        row.reservationId(),
-        items,
-        JsonReader.pairs(row.metadata() == null ? "{}" : row.metadata()),
-        JsonReader.pairs(row.detail() == null ? "{}" : row.detail()));
-  }
-
   private static Map<Long, Event> read(Connection c, PreparedStatement ps) throws SQLException {
     Map<Long, Event> events = new LinkedHashMap<>();
     try (ResultSet rs = ps.executeQuery()) {
