@@ -30,11 +30,13 @@ import java.util.function.BooleanSupplier;
  *
  * <p><b>How a client is served.</b> The request's own (virtual) thread writes the stream; a feed
  * subscription ({@link Quotient#feed}, a thread of the engine's) pushes the client's messages into
- * a bounded queue of {@value #BUFFER} messages. The subscription asks for everything at once, so
- * it never waits for the client: a client that reads too slowly fills its queue, and then gets a
- * last message, {@code event: stream.overflow} with the cursor to resume after, and the stream
- * ends. Writers never wait for a client: the subscription reads committed events from the
- * database, away from the write path.
+ * a bounded queue of {@value #BUFFER} messages. The subscription asks for everything at once: when
+ * the queue is full it waits, on its own thread, up to {@value #ROOM_MILLIS} ms for room, so a
+ * client catching up on a backlog is fed at the pace it reads (the feed hands out the engine's own
+ * recent events from memory, faster than a socket takes them); a client that takes nothing for
+ * that long reads too slowly, and gets a last message, {@code event: stream.overflow} with the
+ * cursor to resume after, and the stream ends. Writers never wait for a client: the subscription
+ * reads committed events, away from the write path.
  *
  * <p><b>No gap, no repeat.</b> Each message's SSE {@code id} is its feed cursor. A client that
  * reconnects with {@code Last-Event-ID} (or {@code ?after=}) follows the feed from just after it:
@@ -46,6 +48,8 @@ import java.util.function.BooleanSupplier;
 final class StreamRoutes {
   /** Messages held for one client before it counts as too slow. */
   static final int BUFFER = 1000;
+  /** How long a full queue waits for the client to take a message before the client counts as too slow. */
+  static final long ROOM_MILLIS = 500;
   static final long KEEP_ALIVE_SECONDS = 15;
 
   private final Quotient engine;
@@ -154,9 +158,19 @@ final class StreamRoutes {
       if (message == null || (types != null && !types.contains(message.type()))) {
         return;
       }
-      if (!queue.offer(message)) {
+      if (!queue.offer(message) && !offerWhenRoom(message)) {
         overflowed = true;
         cancel();
+      }
+    }
+
+    /** Waits up to {@link #ROOM_MILLIS} for room for {@code message} (on the subscription's thread). */
+    private boolean offerWhenRoom(Message message) {
+      try {
+        return !cancelled && queue.offer(message, ROOM_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
 
