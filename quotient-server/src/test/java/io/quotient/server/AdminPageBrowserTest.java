@@ -3,6 +3,7 @@ package io.quotient.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.quotient.testing.Eventually;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,7 +35,7 @@ class AdminPageBrowserTest {
   static String read;
 
   @BeforeAll
-  static void start() {
+  static void start() throws InterruptedException {
     assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
     server = TestServer.start(Clock.systemUTC(), UnaryOperator.identity());
     service = server.createKey("service");
@@ -42,6 +43,12 @@ class AdminPageBrowserTest {
     consume(SUBJECT, "ai_generations", 9); // 90% of free's 10: near its limit
     consume(SUBJECT, "ai_generations", 5); // denied
     consume("dash-other", "ai_generations", 2);
+    // The rollups follow the feed a step at a time (every few seconds under load): the page is
+    // compared with the API once the API shows these decisions.
+    Eventually.await("the rollups of the set-up", Duration.ofSeconds(30), () ->
+        server.get("/v1/analytics/near-limit?min=80&limit=20", TestServer.ADMIN_KEY).json().get("items").size() > 0
+            && server.get("/v1/analytics/denials?hours=24", TestServer.ADMIN_KEY).json().get("hours").findValues("denials")
+                .stream().mapToLong(com.fasterxml.jackson.databind.JsonNode::asLong).sum() > 0);
     browser = Browser.start();
   }
 
