@@ -4,6 +4,7 @@ import io.quotient.event.Event;
 import io.quotient.event.EventItem;
 import io.quotient.feed.FeedCursor;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -63,8 +64,8 @@ final class CommittedEvents {
     /** The event as its row reads back (see {@link Events}'s reads): no scope is the empty one, no JSON an empty object. */
     Event event(FeedCursor cursor) {
       return new Event(id, cursor, at, type, subject, allowed, reason, scope == null ? "" : scope, idempotencyKey,
-          relatedEventId, reservationId, items, JsonReader.pairs(metadata == null ? "{}" : metadata),
-          JsonReader.pairs(detail == null ? "{}" : detail));
+          relatedEventId, reservationId, items, metadata == null ? Map.of() : JsonReader.pairs(metadata),
+          detail == null ? Map.of() : JsonReader.pairs(detail));
     }
   }
 
