@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Writing and reading the audit trail. Events are written in the same transaction as the change
@@ -39,10 +40,9 @@ final class Events {
       String idempotencyKey,
       Long relatedEventId,
       String reservationId,
-      String items,
+      List<ItemDecision> items,
       String metadata,
-      String detail,
-      List<ItemDecision> decidedItems) {}
+      String detail) {}
 
   /** Starts the event {@code id} of {@code type} at {@code at}; every other column is null until set. */
   static RowBuilder row(long id, Instant at, EventType type) {
@@ -61,10 +61,9 @@ final class Events {
     private String idempotencyKey;
     private Long relatedEventId;
     private String reservationId;
-    private String items;
+    private List<ItemDecision> items = List.of();
     private String metadata;
     private String detail;
-    private List<ItemDecision> decidedItems;
 
     private RowBuilder(long id, Instant at, EventType type) {
       this.id = id;
@@ -106,19 +105,12 @@ final class Events {
       return this;
     }
 
-    /** The items' JSON, from {@link Events#items}. */
-    RowBuilder items(String json) {
-      this.items = json;
-      return this;
-    }
-
     /**
-     * A decision's items: their JSON (see {@link Events#items(List, Map)}), and the items
-     * themselves for {@link CommittedEvents}, which hands them out without parsing the JSON.
+     * The decided items, kept as they are: {@link #insert} writes their JSON, and {@link
+     * CommittedEvents} hands them out without it (a row held for seconds does not hold its JSON).
      */
-    RowBuilder items(List<ItemDecision> decided, Map<Instant, String> formatted) {
-      this.items = Events.items(decided, formatted);
-      this.decidedItems = decided;
+    RowBuilder items(List<ItemDecision> decided) {
+      this.items = List.copyOf(decided);
       return this;
     }
 
@@ -137,7 +129,7 @@ final class Events {
     Row build() {
       return new Row(
           id, at, type, subject, allowed, reason, scope, idempotencyKey, relatedEventId, reservationId, items, metadata,
-          detail, decidedItems);
+          detail);
     }
   }
 
@@ -201,6 +193,7 @@ final class Events {
       return;
     }
     StringBuilder copy = new StringBuilder(rows.size() * 320);
+    Map<Instant, String> formatted = new HashMap<>();
     Instant lastAt = null;
     String lastAtText = null;
     for (Row row : rows) {
@@ -218,7 +211,7 @@ final class Events {
       field(copy, row.idempotencyKey());
       copy.append(row.relatedEventId() == null ? "\\N" : row.relatedEventId().toString()).append('\t');
       field(copy, row.reservationId());
-      field(copy, row.items() == null ? "[]" : row.items());
+      field(copy, items(row.items(), formatted));
       field(copy, row.metadata() == null ? "{}" : row.metadata());
       copyText(copy, row.detail() == null ? "{}" : row.detail());
       copy.append('\n');
@@ -351,7 +344,7 @@ final class Events {
           events.set(i, read.get(keys.get(i).id()));
         }
       }
-      events.removeIf(java.util.Objects::isNull); // purged by retention since the keys were read
+      events.removeIf(Objects::isNull); // purged by retention since the keys were read
     } else if (!missing.isEmpty()) {
       int first = events.indexOf(null);
       events.subList(first, events.size()).clear();

@@ -1,5 +1,6 @@
 package io.quotient.engine;
 
+import io.quotient.decision.ItemDecision;
 import io.quotient.event.EventType;
 import io.quotient.grant.Grant;
 import io.quotient.grant.GrantRequest;
@@ -88,13 +89,10 @@ final class Grants {
     if (grant.reason() != null) {
       detail.put("reason", grant.reason());
     }
-    String items =
-        new Json().beginArray().element().beginObject().field("i", 0).field("metric", grant.metric())
-            .field("amount", grant.amount()).endObject().endArray().toString();
     return Events.row(id, grant.createdAt(), EventType.GRANT)
         .subject(grant.subject())
         .actor(scope)
-        .items(items)
+        .items(List.of(ItemDecision.of(grant.metric(), grant.amount()).build()))
         .detail(Json.object(detail))
         .build();
   }

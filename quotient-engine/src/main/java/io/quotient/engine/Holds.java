@@ -109,7 +109,7 @@ final class Holds {
         .actor(actor)
         .relatedTo(reservation.eventId())
         .reservation(reservation.id())
-        .items(Events.items(items))
+        .items(items)
         .detail(Json.object(Map.of("state", state.wireName())))
         .build();
   }

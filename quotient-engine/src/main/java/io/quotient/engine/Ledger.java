@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -250,7 +251,7 @@ final class Ledger implements AutoCloseable {
     abandonRateTokens(read); // an attempt before this one rolled back
     // Whole microseconds, as PostgreSQL keeps them: the decision is made at the instant its event
     // records, and the event reads back equal to what the writer built (see CommittedEvents).
-    Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     read.now = now;
     List<Events.Row> events = new ArrayList<>();
     read.events = events;
@@ -312,7 +313,6 @@ final class Ledger implements AutoCloseable {
 
     ConsumeResult[] results = new ConsumeResult[n];
     Map<Integer, Long> replays = new HashMap<>();
-    Map<Instant, String> formatted = new HashMap<>();
     List<Idempotency.Row> newKeys = new ArrayList<>();
     List<Reservations.Row> reservations = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -358,7 +358,7 @@ final class Ledger implements AutoCloseable {
               .actor(request.scope())
               .idempotencyKey(request.idempotencyKey())
               .reservation(reservationId)
-              .items(decision.items(), formatted)
+              .items(decision.items())
               .metadata(request.metadata().isEmpty() ? null : Json.object(request.metadata()))
               .detail(detail)
               .build());

@@ -124,7 +124,7 @@ final class Refunds {
                 .subject(consume.subject())
                 .actor(request.scope())
                 .relatedTo(consumeId)
-                .items(Events.items(eventItems))
+                .items(eventItems)
                 .build()));
     if (ref != null) {
       // Another engine storing the same key meanwhile (for another consume) makes this rerun

@@ -67,7 +67,7 @@ final class Resets {
             Events.row(eventId, now, EventType.RESET)
                 .subject(subjectId)
                 .actor(actor)
-                .items(Events.items(items))
+                .items(items)
                 .detail(Json.object(Map.of("metric", metric == null ? "*" : metric)))
                 .build()));
     return eventId;

@@ -103,13 +103,13 @@ final class Transfers {
     long outId = ids.next(c);
     long inId = ids.next(c);
     // The giving side records its window after the transfer; the receiving side the units it got.
-    String outItems = Events.items(List.of(ItemDecision.of(request.metric(), request.amount())
+    List<ItemDecision> outItems = List.of(ItemDecision.of(request.metric(), request.amount())
         .limit(limit.limit(), counter.remaining(limit))
         .usage(counter.used, counter.held)
         .window(window.start(), window.end())
         .split(split.fromPlan(), split.fromBonus(), 0)
-        .build()));
-    String inItems = Events.items(List.of(ItemDecision.of(request.metric(), request.amount()).build()));
+        .build());
+    List<ItemDecision> inItems = List.of(ItemDecision.of(request.metric(), request.amount()).build());
     events.add(Events.row(outId, now, EventType.TRANSFER).subject(from.id()).actor(actor)
         .idempotencyKey(request.idempotencyKey()).relatedTo(inId).items(outItems)
         .detail(detail("out", to.id(), grant.id(), expiresAt, split)).build());
