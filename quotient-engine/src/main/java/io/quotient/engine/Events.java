@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -284,6 +285,30 @@ final class Events {
    * @param end every transaction that has ended so far has a lower id ({@code pg_snapshot_xmax})
    */
   record Horizon(long horizon, long end) {}
+
+  /**
+   * Summarizes the pages of events appended since the last call in the age index, so that the
+   * purge reads summaries instead of pages. A BRIN index gives every range it has not summarized
+   * to a scan as a possible match, and PostgreSQL summarizes only when vacuum runs (after a fifth of
+   * the table is new): before this, every sweep read the whole unsummarized tail, 40-60 ms a second
+   * on the engine bench and growing with the table. Each call reads only the pages new since the
+   * last one. It waits at most a second for its lock, which vacuum holds while it summarizes: that
+   * vacuum does the same work, so the purge then goes on without it.
+   */
+  static void summarizeAges(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL lock_timeout = '1s'");
+      st.execute("SAVEPOINT summarize");
+      try {
+        st.execute("SELECT brin_summarize_new_values('events_by_age')");
+      } catch (SQLException e) {
+        if (!"55P03".equals(e.getSQLState())) { // lock_not_available
+          throw e;
+        }
+        st.execute("ROLLBACK TO SAVEPOINT summarize");
+      }
+    }
+  }
 
   /**
    * Deletes at most {@code limit} events older than {@code cutoff}, skipping rows another deleter

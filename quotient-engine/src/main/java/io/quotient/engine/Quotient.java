@@ -68,6 +68,7 @@ public final class Quotient implements AutoCloseable {
   private static final int SCAN_FACTOR = 10;
   private static final int PURGE_BATCH = 1000;
   private static final int PURGE_BATCHES_PER_SWEEP = 50;
+  private static final Duration EVENT_PURGE_PAUSE = Duration.ofMinutes(1);
   /** The scope of appended events: the monitor's, not a caller's credential. */
   private static final String MONITOR_SCOPE = "monitor";
 
@@ -89,6 +90,8 @@ public final class Quotient implements AutoCloseable {
   private final java.util.Set<String> refundsInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Feed feed;
   private final ScheduledExecutorService sweeper;
+  /** When the sweeper next purges old events (only its thread reads or writes this). */
+  private Instant nextEventPurge = Instant.MIN;
 
   private Quotient(Builder builder) {
     this.feed = Feed.over(this::feedPage, builder.feedPollInterval);
@@ -670,6 +673,10 @@ public final class Quotient implements AutoCloseable {
       return 0;
     }
     Instant cutoff = clock.instant().minus(eventRetention);
+    jdbc.inTransaction(c -> {
+      Events.summarizeAges(c);
+      return null;
+    });
     int total = 0;
     for (int i = 0; i < PURGE_BATCHES_PER_SWEEP; i++) {
       int purged = jdbc.inTransaction(c -> Events.purgeOlderThan(c, cutoff, PURGE_BATCH));
@@ -692,7 +699,11 @@ public final class Quotient implements AutoCloseable {
     try {
       expireReservations();
       purgeExpiredIdempotencyKeys();
-      purgeOldEvents();
+      // Events expire by days: a purge a minute is enough unless the last one was cut short.
+      if (!clock.instant().isBefore(nextEventPurge)) {
+        int purged = purgeOldEvents();
+        nextEventPurge = purged == PURGE_BATCH * PURGE_BATCHES_PER_SWEEP ? Instant.MIN : clock.instant().plus(EVENT_PURGE_PAUSE);
+      }
     } catch (RuntimeException e) {
       org.slf4j.LoggerFactory.getLogger(Quotient.class).warn("background sweep failed; retrying later", e);
     }
@@ -847,8 +858,9 @@ public final class Quotient implements AutoCloseable {
     }
 
     /**
-     * How often expired reservations and old idempotency keys are swept in the background; null
-     * turns the sweeper off (expiry still happens lazily). Default 1 second.
+     * How often expired reservations and old idempotency keys are swept in the background (events
+     * past the retention once a minute at most); null turns the sweeper off (expiry still happens
+     * lazily). Default 1 second.
      */
     public Builder sweepInterval(Duration value) {
       this.sweepInterval = value;
