@@ -137,8 +137,9 @@ public final class AnalyticsBench {
       }
       // The month so far (March 1-31): used = pace x 30, against each plan's limit.
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO monitor_usage (subject, metric, used, \"limit\", percent, window_start, resets_at)"
-              + " SELECT id, ?, u.used, l.quota, 100.0 * u.used / l.quota, ?, ?"
+          "INSERT INTO monitor_usage (subject, metric, used, \"limit\", percent, band, magnitude, window_start, resets_at)"
+              + " SELECT id, ?, u.used, l.quota, 100.0 * u.used / l.quota, least(10, floor(10.0 * u.used / l.quota)),"
+              + " length(ltrim(u.used::bigint::bit(64)::text, '0')), ?, ?"
               + " FROM subjects s JOIN plan_limits l ON l.plan = s.plan AND l.metric = ?,"
               + " LATERAL (SELECT ((hashint4(substr(s.id, 5)::int) & 7) + 1) * 30 * CASE s.plan WHEN 'free' THEN 1"
               + " WHEN 'starter' THEN 4 ELSE 30 END / 8 AS used) u")) {

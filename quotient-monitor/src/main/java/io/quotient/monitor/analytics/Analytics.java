@@ -197,12 +197,14 @@ public final class Analytics {
     run(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT subject, metric, used, \"limit\", percent, resets_at FROM monitor_usage"
-              + " WHERE percent IS NOT NULL AND percent >= ? AND (resets_at IS NULL OR resets_at > ?)"
-              + " ORDER BY percent DESC, subject, metric OFFSET ? LIMIT ?")) {
-        ps.setDouble(1, minPercent);
-        ps.setTimestamp(2, Timestamp.from(now));
-        ps.setInt(3, offset);
-        ps.setInt(4, limit + 1);
+              + " WHERE band >= ? AND percent >= ? AND (resets_at IS NULL OR resets_at > ?)"
+              + " ORDER BY band DESC, percent DESC, subject, metric OFFSET ? LIMIT ?")) {
+        // The band orders rows as their percent does; it is what the index holds (see V32).
+        ps.setInt(1, RollupProjection.band(minPercent));
+        ps.setDouble(2, minPercent);
+        ps.setTimestamp(3, Timestamp.from(now));
+        ps.setInt(4, offset);
+        ps.setInt(5, limit + 1);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             items.add(new NearLimit(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
@@ -296,7 +298,7 @@ public final class Analytics {
     run(c -> {
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT subject, used, \"limit\", percent, resets_at FROM monitor_usage"
-              + " WHERE metric = ? AND (resets_at IS NULL OR resets_at > ?) ORDER BY used DESC, subject LIMIT ?")) {
+              + " WHERE metric = ? AND (resets_at IS NULL OR resets_at > ?) ORDER BY magnitude DESC, used DESC, subject LIMIT ?")) {
         ps.setString(1, metric);
         ps.setTimestamp(2, Timestamp.from(now));
         ps.setInt(3, limit);
