@@ -17,6 +17,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -62,29 +65,61 @@ final class Reads {
 
   /** The subject's plan and usage per metric now. */
   SubjectStatus status(String subjectId) {
+    SubjectStatus status = statuses(List.of(subjectId)).get(subjectId);
+    if (status == null) {
+      throw new NotFoundException("subject", subjectId);
+    }
+    return status;
+  }
+
+  /**
+   * The plan and usage of each of {@code subjectIds} now, in one snapshot and a statement per
+   * table, whatever their number; the subjects that do not exist (and would not be created on a
+   * default plan) are left out.
+   */
+  Map<String, SubjectStatus> statuses(Collection<String> subjectIds) {
     return jdbc.read(
         c -> {
           Instant now = clock.instant();
-          Subject subject = subjectOrDefault(c, subjectId, now);
-          if (subject == null) {
-            throw new NotFoundException("subject", subjectId);
+          Map<String, Subject> found = Subjects.find(c, subjectIds);
+          Map<String, Subject> subjects = new LinkedHashMap<>();
+          for (String id : subjectIds) {
+            Subject subject = found.get(id);
+            if (subject == null && defaultPlan != null) {
+              subject = new Subject(id, defaultPlan, now, Map.of());
+            }
+            if (subject != null) {
+              subjects.put(id, subject);
+            }
           }
-          Map<String, LimitOverride> overrides = Overrides.of(c, subject.id());
-          Plan plan = Overrides.apply(plans.require(c, subject.plan()), overrides, now);
-          BatchState state = snapshot(c, subject, plan, new ArrayList<>(plan.limits().keySet()), now);
-          List<MetricStatus> metrics = new ArrayList<>();
-          plan.limits()
-              .forEach(
-                  (metric, limit) -> {
-                    Window window = Window.of(limit.period(), subject.billingAnchor(), now);
-                    Counter counter = state.counter(new CounterKey(subjectId, metric, window.start().toEpochMilli()));
-                    metrics.add(
-                        new MetricStatus(
-                            metric, limit.limit(), limit.period(), limit.enforcement(), counter.used, counter.held,
-                            counter.remaining(limit), Decider.bonusAvailable(state, counter, limit, now), counter.overage,
-                            window.start(), window.end(), Overrides.sourceOf(metric, overrides, now)));
-                  });
-          return new SubjectStatus(subject, metrics);
+          Map<String, Map<String, LimitOverride>> overrides = Overrides.of(c, subjects.keySet());
+          Map<String, Plan> plans = new HashMap<>();
+          TreeSet<CounterKey> keys = new TreeSet<>();
+          for (Subject subject : subjects.values()) {
+            Plan plan = Overrides.apply(this.plans.require(c, subject.plan()),
+                overrides.getOrDefault(subject.id(), Map.of()), now);
+            plans.put(subject.id(), plan);
+            keys.addAll(counterKeys(subject, plan, plan.limits().keySet(), now));
+          }
+          BatchState state = snapshot(c, subjects.keySet(), keys, now);
+          Map<String, SubjectStatus> statuses = new LinkedHashMap<>();
+          for (Subject subject : subjects.values()) {
+            Map<String, LimitOverride> own = overrides.getOrDefault(subject.id(), Map.of());
+            List<MetricStatus> metrics = new ArrayList<>();
+            plans.get(subject.id()).limits()
+                .forEach(
+                    (metric, limit) -> {
+                      Window window = Window.of(limit.period(), subject.billingAnchor(), now);
+                      Counter counter = state.counter(new CounterKey(subject.id(), metric, window.start().toEpochMilli()));
+                      metrics.add(
+                          new MetricStatus(
+                              metric, limit.limit(), limit.period(), limit.enforcement(), counter.used, counter.held,
+                              counter.remaining(limit), Decider.bonusAvailable(state, counter, limit, now), counter.overage,
+                              window.start(), window.end(), Overrides.sourceOf(metric, own, now)));
+                    });
+            statuses.put(subject.id(), new SubjectStatus(subject, metrics));
+          }
+          return statuses;
         });
   }
 
@@ -117,16 +152,27 @@ final class Reads {
   /** Counters and grants of one subject, unlocked, with expired holds not yet swept taken out. */
   private static BatchState snapshot(Connection c, Subject subject, Plan plan, List<String> metrics, Instant now)
       throws SQLException {
-    TreeSet<CounterKey> keys = new TreeSet<>();
+    return snapshot(c, List.of(subject.id()), counterKeys(subject, plan, metrics, now), now);
+  }
+
+  /** The keys of the subject's counters of {@code metrics} in their current windows. */
+  private static List<CounterKey> counterKeys(Subject subject, Plan plan, Collection<String> metrics, Instant now) {
+    List<CounterKey> keys = new ArrayList<>();
     for (String metric : metrics) {
       Limit limit = plan.limitOf(metric);
       if (limit != null) {
         keys.add(new CounterKey(subject.id(), metric, Window.of(limit.period(), subject.billingAnchor(), now).start().toEpochMilli()));
       }
     }
+    return keys;
+  }
+
+  /** Counters of {@code keys} and grants of {@code subjects}, unlocked, expired holds not yet swept taken out. */
+  private static BatchState snapshot(Connection c, Collection<String> subjects, Collection<CounterKey> keys, Instant now)
+      throws SQLException {
     BatchState state = new BatchState();
-    Store.loadCounters(c, keys, state, false);
-    for (Reservations.Row expired : Reservations.expiredOf(c, List.of(subject.id()), now)) {
+    Store.loadCounters(c, new TreeSet<>(keys), state, false);
+    for (Reservations.Row expired : Reservations.expiredOf(c, subjects, now)) {
       List<CounterKey> held = expired.counterKeys();
       for (int i = 0; i < held.size(); i++) {
         Counter counter = state.existingCounter(held.get(i));
@@ -135,7 +181,7 @@ final class Reads {
         }
       }
     }
-    Store.loadGrants(c, List.of(subject.id()), state, false);
+    Store.loadGrants(c, subjects, state, false);
     return state;
   }
 }

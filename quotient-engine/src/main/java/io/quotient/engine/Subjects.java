@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import io.quotient.subject.SubjectQuery;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +20,30 @@ final class Subjects {
   private Subjects() {}
 
   static Subject find(Connection c, String id) throws SQLException {
+    return find(c, List.of(id)).get(id);
+  }
+
+  /** The subjects of {@code ids} that exist, by id, in one statement. */
+  static Map<String, Subject> find(Connection c, Collection<String> ids) throws SQLException {
+    Map<String, Subject> found = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT id, plan, billing_anchor, ARRAY(SELECT key FROM jsonb_each_text(metadata) ORDER BY key),"
-                + " ARRAY(SELECT value FROM jsonb_each_text(metadata) ORDER BY key) FROM subjects WHERE id = ?")) {
-      ps.setString(1, id);
+                + " ARRAY(SELECT value FROM jsonb_each_text(metadata) ORDER BY key) FROM subjects WHERE id = ANY(?)")) {
+      ps.setArray(1, Store.texts(c, ids));
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
+        while (rs.next()) {
+          String[] keys = (String[]) rs.getArray(4).getArray();
+          String[] values = (String[]) rs.getArray(5).getArray();
+          Map<String, String> metadata = new LinkedHashMap<>();
+          for (int i = 0; i < keys.length; i++) {
+            metadata.put(keys[i], values[i]);
+          }
+          found.put(rs.getString(1), new Subject(rs.getString(1), rs.getString(2), Store.instant(rs, 3), metadata));
         }
-        String[] keys = (String[]) rs.getArray(4).getArray();
-        String[] values = (String[]) rs.getArray(5).getArray();
-        Map<String, String> metadata = new LinkedHashMap<>();
-        for (int i = 0; i < keys.length; i++) {
-          metadata.put(keys[i], values[i]);
-        }
-        return new Subject(rs.getString(1), rs.getString(2), Store.instant(rs, 3), metadata);
       }
     }
+    return found;
   }
 
   /** Creates or updates the subject; returns its plan before (null when it is new). */
