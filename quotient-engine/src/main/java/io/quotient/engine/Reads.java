@@ -93,11 +93,16 @@ final class Reads {
             }
           }
           Map<String, Map<String, LimitOverride>> overrides = Overrides.of(c, subjects.keySet());
+          Map<String, Plan> byName = new HashMap<>(); // a plan read once however many subjects are on it
           Map<String, Plan> plans = new HashMap<>();
           TreeSet<CounterKey> keys = new TreeSet<>();
           for (Subject subject : subjects.values()) {
-            Plan plan = Overrides.apply(this.plans.require(c, subject.plan()),
-                overrides.getOrDefault(subject.id(), Map.of()), now);
+            Plan named = byName.get(subject.plan());
+            if (named == null) {
+              named = this.plans.require(c, subject.plan());
+              byName.put(subject.plan(), named);
+            }
+            Plan plan = Overrides.apply(named, overrides.getOrDefault(subject.id(), Map.of()), now);
             plans.put(subject.id(), plan);
             keys.addAll(counterKeys(subject, plan, plan.limits().keySet(), now));
           }
