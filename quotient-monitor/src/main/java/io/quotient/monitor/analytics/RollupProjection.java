@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -196,21 +197,33 @@ final class RollupProjection implements Handler {
     if (planMetrics.isEmpty()) {
       return;
     }
+    // One statement for all of them (one per subject: 48 of the projection's 618 JFR samples while
+    // it folded 10,000 creations); the (subject, metric) pairs their plans still have are kept.
+    List<String> subjects = new ArrayList<>(planMetrics.keySet());
+    List<String> keptSubjects = new ArrayList<>();
+    List<String> keptMetrics = new ArrayList<>();
+    planMetrics.forEach((subject, metrics) -> {
+      for (String metric : metrics) {
+        keptSubjects.add(subject);
+        keptMetrics.add(metric);
+      }
+    });
     try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM monitor_usage WHERE subject = ? AND NOT (metric = ANY(?)) RETURNING metric, resets_at, percent")) {
-      for (Map.Entry<String, Set<String>> e : planMetrics.entrySet()) {
-        ps.setString(1, e.getKey());
-        ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
-        try (java.sql.ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            java.time.OffsetDateTime resets = rs.getObject(2, java.time.OffsetDateTime.class);
-            double p = rs.getDouble(3);
-            int band = band(rs.wasNull() ? null : p);
-            if (band >= 0) {
-              deltas.merge(new BandKey(rs.getString(1), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
-            }
-            stored.put(new UsageKey(e.getKey(), rs.getString(1)), ABSENT);
+        "DELETE FROM monitor_usage u WHERE u.subject = ANY(?) AND NOT EXISTS"
+            + " (SELECT 1 FROM unnest(?::text[], ?::text[]) AS k(s, m) WHERE k.s = u.subject AND k.m = u.metric)"
+            + " RETURNING u.subject, u.metric, u.resets_at, u.percent")) {
+      ps.setArray(1, c.createArrayOf("text", subjects.toArray()));
+      ps.setArray(2, c.createArrayOf("text", keptSubjects.toArray()));
+      ps.setArray(3, c.createArrayOf("text", keptMetrics.toArray()));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          java.time.OffsetDateTime resets = rs.getObject(3, java.time.OffsetDateTime.class);
+          double p = rs.getDouble(4);
+          int band = band(rs.wasNull() ? null : p);
+          if (band >= 0) {
+            deltas.merge(new BandKey(rs.getString(2), resets == null ? null : resets.toInstant(), band), -1L, Long::sum);
           }
+          stored.put(new UsageKey(rs.getString(1), rs.getString(2)), ABSENT);
         }
       }
     }
