@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -157,7 +158,7 @@ final class Reads {
   /** Counters and grants of one subject, unlocked, with expired holds not yet swept taken out. */
   private static BatchState snapshot(Connection c, Subject subject, Plan plan, List<String> metrics, Instant now)
       throws SQLException {
-    return snapshot(c, List.of(subject.id()), counterKeys(subject, plan, metrics, now), now);
+    return snapshot(c, List.of(subject.id()), new TreeSet<>(counterKeys(subject, plan, metrics, now)), now);
   }
 
   /** The keys of the subject's counters of {@code metrics} in their current windows. */
@@ -173,10 +174,10 @@ final class Reads {
   }
 
   /** Counters of {@code keys} and grants of {@code subjects}, unlocked, expired holds not yet swept taken out. */
-  private static BatchState snapshot(Connection c, Collection<String> subjects, Collection<CounterKey> keys, Instant now)
+  private static BatchState snapshot(Connection c, Collection<String> subjects, SortedSet<CounterKey> keys, Instant now)
       throws SQLException {
     BatchState state = new BatchState();
-    Store.loadCounters(c, new TreeSet<>(keys), state, false);
+    Store.loadCounters(c, keys, state, false);
     for (Reservations.Row expired : Reservations.expiredOf(c, subjects, now)) {
       List<CounterKey> held = expired.counterKeys();
       for (int i = 0; i < held.size(); i++) {

@@ -17,7 +17,23 @@ import java.util.Map;
 
 /** Subject rows: reading, creating and moving them between plans. */
 final class Subjects {
+  /** A subject's columns as {@link #read} takes them: metadata as sorted key and value arrays. */
+  private static final String COLUMNS = "id, plan, billing_anchor,"
+      + " ARRAY(SELECT key FROM jsonb_each_text(metadata) ORDER BY key),"
+      + " ARRAY(SELECT value FROM jsonb_each_text(metadata) ORDER BY key)";
+
   private Subjects() {}
+
+  /** The subject of the current row of a statement that selected {@link #COLUMNS}. */
+  private static Subject read(ResultSet rs) throws SQLException {
+    String[] keys = (String[]) rs.getArray(4).getArray();
+    String[] values = (String[]) rs.getArray(5).getArray();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (int i = 0; i < keys.length; i++) {
+      metadata.put(keys[i], values[i]);
+    }
+    return new Subject(rs.getString(1), rs.getString(2), Store.instant(rs, 3), metadata);
+  }
 
   static Subject find(Connection c, String id) throws SQLException {
     return find(c, List.of(id)).get(id);
@@ -28,18 +44,12 @@ final class Subjects {
     Map<String, Subject> found = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, plan, billing_anchor, ARRAY(SELECT key FROM jsonb_each_text(metadata) ORDER BY key),"
-                + " ARRAY(SELECT value FROM jsonb_each_text(metadata) ORDER BY key) FROM subjects WHERE id = ANY(?)")) {
+            "SELECT " + COLUMNS + " FROM subjects WHERE id = ANY(?)")) {
       ps.setArray(1, Store.texts(c, ids));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String[] keys = (String[]) rs.getArray(4).getArray();
-          String[] values = (String[]) rs.getArray(5).getArray();
-          Map<String, String> metadata = new LinkedHashMap<>();
-          for (int i = 0; i < keys.length; i++) {
-            metadata.put(keys[i], values[i]);
-          }
-          found.put(rs.getString(1), new Subject(rs.getString(1), rs.getString(2), Store.instant(rs, 3), metadata));
+          Subject subject = read(rs);
+          found.put(subject.id(), subject);
         }
       }
     }
@@ -82,8 +92,7 @@ final class Subjects {
     List<Subject> subjects = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT id, plan, billing_anchor, ARRAY(SELECT key FROM jsonb_each_text(metadata) ORDER BY key),"
-                + " ARRAY(SELECT value FROM jsonb_each_text(metadata) ORDER BY key) FROM subjects"
+            "SELECT " + COLUMNS + " FROM subjects"
                 + " WHERE (?::text IS NULL OR id > ?) AND (?::text IS NULL OR plan = ?)"
                 + " AND (?::text IS NULL OR metadata @> jsonb_build_object(?::text, ?::text))"
                 + " AND (?::timestamptz IS NULL OR created_at >= ?) ORDER BY id LIMIT ?")) {
@@ -99,13 +108,7 @@ final class Subjects {
       ps.setInt(10, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          String[] keys = (String[]) rs.getArray(4).getArray();
-          String[] values = (String[]) rs.getArray(5).getArray();
-          Map<String, String> metadata = new LinkedHashMap<>();
-          for (int i = 0; i < keys.length; i++) {
-            metadata.put(keys[i], values[i]);
-          }
-          subjects.add(new Subject(rs.getString(1), rs.getString(2), Store.instant(rs, 3), metadata));
+          subjects.add(read(rs));
         }
       }
     }
